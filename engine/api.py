@@ -1,0 +1,77 @@
+"""The Python API: what the CLI and host add-ons call."""
+
+from __future__ import annotations
+
+import os
+
+from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.model import Asset, ScanSummary
+from mediaopt.engine.progress import Progress
+from mediaopt.engine.scan import describe
+from mediaopt.engine.scan import scan as _scan
+
+__all__ = ["Catalog", "info", "scan"]
+
+
+def scan(
+    roots: list[str | os.PathLike[str]] | str | os.PathLike[str],
+    catalog: Catalog | str | os.PathLike[str] | None = None,
+    *,
+    workers: int | None = None,
+    low_impact: bool = False,
+    follow_symlinks: bool = False,
+    progress: Progress | None = None,
+) -> ScanSummary:
+    """Scan storage roots into a catalog and say what was found.
+
+    `catalog` is an open Catalog, a path, or None for the default (`MEDIAOPT_CATALOG`, else
+    the user's data directory). `workers` defaults to one per core; `low_impact` runs one
+    worker at idle I/O priority and drops what it read from the page cache.
+    """
+    if isinstance(roots, (str, os.PathLike)):
+        roots = [roots]
+    if isinstance(catalog, Catalog):
+        return _scan(
+            list(roots),
+            catalog,
+            workers=workers,
+            low_impact=low_impact,
+            follow_symlinks=follow_symlinks,
+            progress=progress,
+        )
+    with Catalog(catalog) as opened:
+        return _scan(
+            list(roots),
+            opened,
+            workers=workers,
+            low_impact=low_impact,
+            follow_symlinks=follow_symlinks,
+            progress=progress,
+        )
+
+
+def info(
+    path: str | os.PathLike[str],
+    catalog: Catalog | str | os.PathLike[str] | None = None,
+) -> Asset:
+    """The full record of one file or sequence: from the catalog when it is there and
+    unchanged, else probed now (nothing is written to the catalog)."""
+    owned = not isinstance(catalog, Catalog)
+    cat = Catalog(catalog) if owned else catalog
+    try:
+        found = cat.get(path)
+        if found is not None and _unchanged(found):
+            return found
+        return describe(path)
+    finally:
+        if owned:
+            cat.close()
+
+
+def _unchanged(asset: Asset) -> bool:
+    if asset.sequence is not None:
+        return True
+    try:
+        return os.stat(asset.path).st_mtime == asset.mtime
+    except OSError:
+        return False

@@ -1,0 +1,311 @@
+"""The catalog: one SQLite file (WAL mode) of every asset a scan found.
+
+Each row keeps the full Asset record (msgspec JSON) beside the columns users query by,
+so the JSON the CLI prints, what hosts read and what is stored are the same record.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import msgspec
+import platformdirs
+
+from mediaopt.engine.catalog.schema import CatalogVersionError, migrate
+from mediaopt.engine.model import Asset, AssetKind
+
+__all__ = ["Catalog", "CatalogVersionError", "StatsRow", "default_catalog_path", "parse_size"]
+
+ENV_VAR = "MEDIAOPT_CATALOG"
+_encode = msgspec.json.Encoder().encode
+_decode = msgspec.json.Decoder(Asset).decode
+
+
+def default_catalog_path() -> Path:
+    """`MEDIAOPT_CATALOG` when set, else catalog.sqlite in the user's data directory."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("mediaopt")) / "catalog.sqlite"
+
+
+class StatsRow(msgspec.Struct, kw_only=True, frozen=True):
+    key: str
+    """The group: a kind, codec, `1920x1080`, folder or extension."""
+    files: int
+    """Assets in the group (a sequence counts once)."""
+    bytes: int
+
+
+class Catalog:
+    """An open catalog. Use as a context manager, or call close()."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None):
+        self.path = Path(path) if path is not None else default_catalog_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(
+            self.path, timeout=60, isolation_level=None, check_same_thread=False
+        )
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        migrate(self.conn, str(self.path))
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- writing, used by the scanner ------------------------------------------------
+
+    def begin_scan(self, roots: list[str]) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO scans (started, roots) VALUES (?, ?)", (time.time(), _encode(roots))
+        )
+        return int(cur.lastrowid or 0)
+
+    def finish_scan(self, scan_id: int, summary: msgspec.Struct) -> None:
+        self.conn.execute(
+            "UPDATE scans SET finished = ?, summary = ? WHERE id = ?",
+            (time.time(), _encode(summary), scan_id),
+        )
+
+    def identities_in(self, folder: str) -> dict[str, tuple[str, str | None]]:
+        """path -> (identity, probe_key) of the assets cataloged in one folder."""
+        rows = self.conn.execute(
+            "SELECT path, identity, probe_key FROM assets WHERE dir = ?", (folder,)
+        )
+        return {path: (identity, probe_key) for path, identity, probe_key in rows}
+
+    def record(self, path: str) -> Asset | None:
+        row = self.conn.execute("SELECT record FROM assets WHERE path = ?", (path,)).fetchone()
+        return _decode(row[0]) if row else None
+
+    def put(self, rows: Iterable[tuple[Asset, str, str, str | None]], scan_id: int) -> None:
+        """Store (asset, folder, identity, probe_key) rows in one transaction."""
+        values = [
+            _row(asset, folder, identity, key, scan_id) for asset, folder, identity, key in rows
+        ]
+        with self._transaction():
+            self.conn.executemany(_UPSERT, values)
+
+    def touch(self, paths: Iterable[str], scan_id: int) -> None:
+        """Mark still-valid assets as seen by this scan."""
+        with self._transaction():
+            self.conn.executemany(
+                "UPDATE assets SET scan_id = ? WHERE path = ?", ((scan_id, p) for p in paths)
+            )
+
+    def remove_unseen(self, roots: list[str], scan_id: int, keep_dirs: Iterable[str]) -> int:
+        """Forget assets under the roots that this scan did not see, except under folders
+        it could not list (unreadable now does not mean gone)."""
+        keep = list(keep_dirs)
+        removed = 0
+        with self._transaction():
+            for root in roots:
+                lo, hi = _prefix_range(root)
+                doomed = [
+                    path
+                    for path, folder in self.conn.execute(
+                        "SELECT path, dir FROM assets WHERE (path = ? OR (path >= ? AND path < ?))"
+                        " AND scan_id != ?",
+                        (root, lo, hi, scan_id),
+                    )
+                    if not any(_under(folder, k) for k in keep)
+                ]
+                self.conn.executemany("DELETE FROM assets WHERE path = ?", ((p,) for p in doomed))
+                removed += len(doomed)
+        return removed
+
+    def _transaction(self):
+        return _Transaction(self.conn)
+
+    # -- reading ---------------------------------------------------------------------
+
+    def get(self, path: str | os.PathLike[str]) -> Asset | None:
+        """The asset at `path` (a file, or a sequence's `####` pattern), or the sequence
+        holding the frame at `path`."""
+        text = os.path.abspath(os.fspath(path))
+        found = self.record(text)
+        if found is not None:
+            return found
+        for asset in self.find(
+            kind=AssetKind.SEQUENCE, under=os.path.dirname(text), recursive=False
+        ):
+            seq = asset.sequence
+            if seq and any(seq.frame_path(f) == text for f in _present(seq)):
+                return asset
+        return None
+
+    def find(
+        self,
+        *,
+        kind: str | None = None,
+        codec: str | None = None,
+        min_width: int | None = None,
+        fps: float | None = None,
+        bit_depth: int | None = None,
+        primaries: str | None = None,
+        larger_than: int | None = None,
+        under: str | os.PathLike[str] | None = None,
+        status: str | None = None,
+        recursive: bool = True,
+    ) -> Iterator[Asset]:
+        """Assets matching every given filter, largest first. Streams from the database."""
+        where, args = [], []
+        if kind:
+            where.append("kind = ?")
+            args.append(str(kind))
+        if codec:
+            where.append("(codec LIKE ? OR format LIKE ?)")
+            args += [f"%{codec}%", f"%{codec}%"]
+        if min_width:
+            where.append("width >= ?")
+            args.append(min_width)
+        if fps:
+            where.append("abs(frame_rate - ?) < 0.01")
+            args.append(fps)
+        if bit_depth:
+            where.append("bit_depth = ?")
+            args.append(bit_depth)
+        if primaries:
+            where.append("colour_primaries LIKE ?")
+            args.append(f"%{primaries}%")
+        if larger_than is not None:
+            where.append("bytes > ?")
+            args.append(larger_than)
+        if status:
+            where.append("status = ?")
+            args.append(str(status))
+        if under:
+            root = os.path.abspath(os.fspath(under))
+            if recursive:
+                lo, hi = _prefix_range(root)
+                where.append("(path = ? OR (path >= ? AND path < ?))")
+                args += [root, lo, hi]
+            else:
+                where.append("dir = ?")
+                args.append(root)
+        sql = "SELECT record FROM assets"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY bytes DESC, path"
+        for (record,) in self.conn.execute(sql, args):
+            yield _decode(record)
+
+    def stats(self, by: str = "kind", under: str | None = None) -> list[StatsRow]:
+        """Bytes and asset counts grouped by kind, codec, resolution, folder or extension."""
+        keys = {
+            "kind": "kind",
+            "codec": "coalesce(codec, format, '(none)')",
+            "resolution": "CASE WHEN width IS NULL THEN '(none)' ELSE width || 'x' || height END",
+            "folder": "dir",
+            "extension": "coalesce(extension, '(none)')",
+            "status": "status",
+        }
+        if by not in keys:
+            raise ValueError(f"cannot group by {by!r}; choose one of {', '.join(keys)}")
+        sql = f"SELECT {keys[by]} AS k, count(*), sum(bytes) FROM assets"
+        args: list[object] = []
+        if under:
+            lo, hi = _prefix_range(os.path.abspath(under))
+            sql += " WHERE path >= ? AND path < ?"
+            args += [lo, hi]
+        sql += " GROUP BY k ORDER BY sum(bytes) DESC"
+        return [
+            StatsRow(key=str(k), files=n, bytes=b or 0) for k, n, b in self.conn.execute(sql, args)
+        ]
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM assets").fetchone()[0]
+
+
+class _Transaction:
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, *_: object) -> None:
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+_UPSERT = """
+INSERT INTO assets (path, dir, kind, status, bytes, mtime, identity, probe_key, extension,
+                    format, codec, width, height, frame_rate, bit_depth, colour_primaries,
+                    duration_s, scan_id, record)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT(path) DO UPDATE SET
+    dir = excluded.dir, kind = excluded.kind, status = excluded.status,
+    bytes = excluded.bytes, mtime = excluded.mtime, identity = excluded.identity,
+    probe_key = excluded.probe_key, extension = excluded.extension, format = excluded.format,
+    codec = excluded.codec, width = excluded.width, height = excluded.height,
+    frame_rate = excluded.frame_rate, bit_depth = excluded.bit_depth,
+    colour_primaries = excluded.colour_primaries, duration_s = excluded.duration_s,
+    scan_id = excluded.scan_id, record = excluded.record
+"""
+
+
+def _row(asset: Asset, folder: str, identity: str, key: str | None, scan_id: int) -> tuple:
+    picture = asset.video
+    main = picture or asset.audio
+    return (
+        asset.path,
+        folder,
+        str(asset.kind),
+        str(asset.status),
+        asset.bytes,
+        asset.mtime,
+        identity,
+        key,
+        asset.extension,
+        asset.format,
+        main.codec if main else None,
+        picture.width if picture else None,
+        picture.height if picture else None,
+        picture.frame_rate if picture else None,
+        (picture.bit_depth if picture else asset.audio.sample_bit_depth if asset.audio else None),
+        picture.colour_primaries if picture else None,
+        asset.duration_s,
+        scan_id,
+        _encode(asset),
+    )
+
+
+def _prefix_range(root: str) -> tuple[str, str]:
+    """Bounds such that lo <= path < hi holds exactly for paths under root/."""
+    base = root.rstrip(os.sep) + os.sep
+    return base, base[:-1] + chr(ord(os.sep) + 1)
+
+
+def _under(folder: str, parent: str) -> bool:
+    return folder == parent or folder.startswith(parent.rstrip(os.sep) + os.sep)
+
+
+def _present(seq) -> Iterator[int]:
+    missing = set(seq.missing_frames)
+    return (f for f in range(seq.first_frame, seq.last_frame + 1) if f not in missing)
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(i?b?)\s*$", re.IGNORECASE)
+
+
+def parse_size(text: str) -> int:
+    """`500M`, `1.5GB`, `2TiB`, `1024` -> bytes. Decimal units (as drive makers and
+    most storage dashboards use) unless the `i` of the binary units is given."""
+    match = _SIZE.match(text)
+    if not match:
+        raise ValueError(f"not a size: {text!r} (try 500M, 2G, 1.5TB, 10GiB)")
+    number, unit, binary = match.groups()
+    base = 1024 if "i" in binary.lower() else 1000
+    power = " kmgtp".index(unit.lower() or " ")
+    return int(float(number) * base**power)

@@ -1,0 +1,69 @@
+"""Catalog schema and its migrations.
+
+The schema version lives in SQLite's `user_version`; each migration moves it up by one and
+runs in a transaction, so a catalog written by an older mediaopt is upgraded on open and a
+catalog from a newer one is refused with a clear message rather than misread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[str] = [
+    # 1: assets, with the technical attributes users query denormalised beside the record.
+    """
+    CREATE TABLE assets (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        dir TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        mtime REAL NOT NULL,
+        identity TEXT NOT NULL,
+        probe_key TEXT,
+        extension TEXT,
+        format TEXT,
+        codec TEXT,
+        width INTEGER,
+        height INTEGER,
+        frame_rate REAL,
+        bit_depth INTEGER,
+        colour_primaries TEXT,
+        duration_s REAL,
+        scan_id INTEGER NOT NULL,
+        record BLOB NOT NULL
+    );
+    CREATE INDEX assets_dir ON assets(dir);
+    CREATE INDEX assets_kind ON assets(kind);
+    CREATE INDEX assets_codec ON assets(codec COLLATE NOCASE);
+    CREATE INDEX assets_bytes ON assets(bytes);
+    CREATE TABLE scans (
+        id INTEGER PRIMARY KEY,
+        started REAL NOT NULL,
+        finished REAL,
+        roots TEXT NOT NULL,
+        summary BLOB
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class CatalogVersionError(Exception):
+    pass
+
+
+def migrate(conn: sqlite3.Connection, path: str) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise CatalogVersionError(
+            f"{path}: catalog schema version {version} was written by a newer mediaopt "
+            f"(this one reads up to {SCHEMA_VERSION}); upgrade mediaopt to use it"
+        )
+    for number in range(version, SCHEMA_VERSION):
+        with conn:
+            conn.executescript(
+                f"BEGIN; {MIGRATIONS[number]} PRAGMA user_version = {number + 1}; COMMIT;"
+            )

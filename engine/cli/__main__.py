@@ -1,0 +1,5 @@
+import sys
+
+from mediaopt.engine.cli import main
+
+sys.exit(main())

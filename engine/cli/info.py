@@ -1,0 +1,54 @@
+"""mediaopt info FILE: one file's or sequence's full record."""
+
+from __future__ import annotations
+
+import argparse
+
+import msgspec
+
+from mediaopt.engine import api
+from mediaopt.engine.cli.output import (
+    add_catalog_option,
+    add_json_option,
+    console,
+    open_catalog,
+    print_json,
+)
+from mediaopt.engine.model import AssetStatus
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "info", help="one file's or sequence's technical record", description=__doc__
+    )
+    p.add_argument("file", metavar="FILE", help="a file, a frame of a sequence, or a #### pattern")
+    add_catalog_option(p)
+    add_json_option(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_catalog(args) as catalog:
+        asset = api.info(args.file, catalog)
+    if args.json:
+        print_json(asset)
+    else:
+        record = msgspec.to_builtins(asset)
+        streams = record.pop("streams", [])
+        sequence = record.pop("sequence", None)
+        for key, value in record.items():
+            console.print(f"[bold]{key}[/bold]: {value}", highlight=False)
+        if sequence:
+            frames = sequence.pop("frame_bytes")
+            missing = sequence.pop("missing_frames")
+            console.print(f"[bold]sequence[/bold]: {sequence}", highlight=False)
+            console.print(
+                f"  missing frames: {missing or 'none'}; frame sizes "
+                f"{min(frames)}..{max(frames)} bytes",
+                highlight=False,
+            )
+        for stream in streams:
+            console.print(
+                f"[bold]stream {stream.pop('index', 0)}[/bold]: {stream}", highlight=False
+            )
+    return 0 if asset.status is not AssetStatus.ERROR else 1

@@ -1,0 +1,68 @@
+"""mediaopt scan ROOT...: catalog every media file under the roots from its headers."""
+
+from __future__ import annotations
+
+import argparse
+
+from mediaopt.engine import api
+from mediaopt.engine.cli.output import (
+    BarProgress,
+    add_catalog_option,
+    add_json_option,
+    console,
+    human_bytes,
+    interactive,
+    open_catalog,
+    print_json,
+)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("scan", help="catalog the media under storage roots", description=__doc__)
+    p.add_argument("roots", nargs="+", metavar="ROOT")
+    add_catalog_option(p)
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="probe processes (default: one per core; 0 probes in this process)",
+    )
+    p.add_argument(
+        "--low-impact",
+        action="store_true",
+        help="one worker, nice 19, idle I/O priority, read pages dropped from cache",
+    )
+    p.add_argument(
+        "--follow-symlinks", action="store_true", help="follow symlinks that lead out of the roots"
+    )
+    add_json_option(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    progress = BarProgress() if interactive(args) else None
+    with open_catalog(args) as catalog:
+        summary = api.scan(
+            args.roots,
+            catalog,
+            workers=args.workers,
+            low_impact=args.low_impact,
+            follow_symlinks=args.follow_symlinks,
+            progress=progress,
+        )
+    if args.json:
+        print_json(summary)
+    else:
+        console.print(
+            f"{summary.assets} assets ({summary.sequences} sequences) from "
+            f"{summary.files_seen} files, {human_bytes(summary.bytes)}; "
+            f"probed {summary.probed}, unchanged {summary.reused}, removed {summary.removed} "
+            f"in {summary.seconds:.1f} s",
+            highlight=False,
+        )
+        console.print(f"catalog: {summary.catalog}", highlight=False, markup=False)
+        for problem in summary.problems[:50]:
+            console.print(f"  [red]![/red] {problem.path}: {problem.reason}", highlight=False)
+        if len(summary.problems) > 50:
+            console.print(f"  ... and {len(summary.problems) - 50} more (see --json)")
+    return 1 if summary.problems else 0

@@ -1,0 +1,58 @@
+"""mediaopt stats: bytes and counts by kind, codec, resolution, folder or extension."""
+
+from __future__ import annotations
+
+import argparse
+
+import msgspec
+
+from mediaopt.engine.catalog import StatsRow
+from mediaopt.engine.cli.output import (
+    add_catalog_option,
+    add_json_option,
+    console,
+    human_bytes,
+    open_catalog,
+    print_json,
+    table,
+)
+
+
+class StatsReport(msgspec.Struct, kw_only=True):
+    by: str
+    rows: list[StatsRow]
+    total_files: int
+    total_bytes: int
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("stats", help="where the bytes are", description=__doc__)
+    p.add_argument(
+        "--by",
+        default="kind",
+        choices=["kind", "codec", "resolution", "folder", "extension", "status"],
+    )
+    p.add_argument("--under", metavar="PATH")
+    add_catalog_option(p)
+    add_json_option(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_catalog(args) as catalog:
+        rows = catalog.stats(args.by, under=args.under)
+    report = StatsReport(
+        by=args.by,
+        rows=rows,
+        total_files=sum(r.files for r in rows),
+        total_bytes=sum(r.bytes for r in rows),
+    )
+    if args.json:
+        print_json(report)
+        return 0
+    t = table(args.by, "files", "bytes")
+    for row in rows:
+        t.add_row(row.key, str(row.files), human_bytes(row.bytes))
+    t.add_row("[bold]total[/bold]", str(report.total_files), human_bytes(report.total_bytes))
+    console.print(t)
+    return 0

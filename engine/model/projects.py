@@ -1,0 +1,54 @@
+"""Projects and what they reference."""
+
+from __future__ import annotations
+
+import enum
+
+import msgspec
+
+
+class ReferenceTarget(enum.StrEnum):
+    FILE = "file"
+    SEQUENCE = "sequence"
+    """A frame-sequence pattern; `frames` says which frames are used."""
+    MISSING = "missing"
+    """The project names media but no path (an OTIO MissingReference, an EDL clip name)."""
+    UNRESOLVABLE = "unresolvable"
+    """A path that cannot be worked out without running code (a Nuke `[python ...]`)."""
+
+
+class Reference(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
+    """One thing a project points at."""
+
+    target: ReferenceTarget
+    path: str | None = None
+    """The path as the project wrote it (a sequence as a `####` pattern)."""
+    name: str | None = None
+    """Clip, node or datablock name that holds the reference."""
+    role: str = "read"
+    """`read` (the project consumes it), `write` (it produces it), `proxy`, `library`."""
+    owner: str | None = None
+    """Node class, clip kind or datablock type, e.g. `Read`, `Write`, `Clip`, `IM`."""
+    frames: tuple[int, int] | None = None
+    """First and last frame used, inclusive."""
+    source_range: tuple[float, float] | None = None
+    """Used range of a movie in seconds: start, duration."""
+    reel: str | None = None
+    timecode: str | None = None
+    """Source start timecode of the used range, where the project says."""
+    location: str | None = None
+    """Where in the project file this comes from: `line 42`, `track V1 clip 3`."""
+    note: str | None = None
+
+
+class Project(msgspec.Struct, kw_only=True, omit_defaults=True):
+    path: str
+    """The project file, or the folder for a folder-as-project."""
+    kind: str
+    """Reader that produced it: `otio`, `cmx_3600`, `fcp_xml`, `aaf`, `nuke`, `blend`, `folder`."""
+    name: str | None = None
+    references: list[Reference] = []
+    errors: list[str] = []
+    """Problems met while reading; the references found so far are still listed."""
+    render_settings: dict[str, str] = {}
+    """Output settings the project declares (format, depth, codec), where it has them."""

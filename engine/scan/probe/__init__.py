@@ -1,0 +1,266 @@
+"""Header probes: one file in, one Asset out, reading a bounded number of bytes.
+
+`probe_file` never raises for a bad file: every failure becomes an Asset with status
+`error` and a one-line reason, so a scan can go on.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from mediaopt.engine.model import Asset, AssetKind, AssetStatus, StreamKind
+from mediaopt.engine.scan.errors import ProbeError
+from mediaopt.engine.scan.probe.image import probe_image
+from mediaopt.engine.scan.probe.mediainfo import probe_av
+from mediaopt.engine.scan.probe.signature import (
+    HEAD_BYTES,
+    Family,
+    Signature,
+    extension_mismatch,
+    sniff,
+)
+from mediaopt.engine.scan.reader import (
+    MediaReader,
+    drop_from_page_cache,
+    process_bytes_read,
+)
+
+__all__ = ["probe_file", "sniff"]
+
+
+def probe_file(path: str, *, low_impact: bool = False) -> Asset:
+    """Read one file's header and describe it. Never raises for a bad file."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return _failed(path, 0, 0.0, _os_reason(exc))
+    base = {"path": path, "bytes": st.st_size, "mtime": st.st_mtime, "extension": _extension(path)}
+    if not stat.S_ISREG(st.st_mode):
+        return Asset(
+            **base, kind=AssetKind.UNKNOWN, status=AssetStatus.ERROR, reason="not a regular file"
+        )
+    if st.st_size == 0:
+        return Asset(
+            **base,
+            kind=AssetKind.UNKNOWN,
+            status=AssetStatus.ERROR,
+            reason="zero-byte file",
+            probe_count=1,
+            probed_bytes=0,
+        )
+    try:
+        with MediaReader(path, drop_cache=low_impact) as reader:
+            head = reader.read_at(0, HEAD_BYTES)
+            tail = reader.read_at(max(0, st.st_size - 16), 16)
+            head_bytes = reader.bytes_read
+    except OSError as exc:
+        return Asset(
+            **base,
+            kind=AssetKind.UNKNOWN,
+            status=AssetStatus.ERROR,
+            reason=_os_reason(exc),
+            probe_count=1,
+            probed_bytes=0,
+        )
+    sig = sniff(head, path)
+    try:
+        asset = _probe_family(path, sig, base, tail, low_impact)
+    except ProbeError as exc:
+        asset = Asset(
+            **base,
+            kind=_kind_of(sig),
+            status=AssetStatus.ERROR,
+            format=sig.format,
+            recognised_as=sig.description,
+            reason=str(exc),
+        )
+    except OSError as exc:
+        asset = Asset(
+            **base,
+            kind=_kind_of(sig),
+            status=AssetStatus.ERROR,
+            format=sig.format,
+            reason=_os_reason(exc),
+        )
+    mismatch = extension_mismatch(sig, path)
+    if mismatch and asset.status is not AssetStatus.ERROR:
+        asset.status = AssetStatus.ERROR
+        asset.reason = mismatch
+    asset.probe_count = 1
+    asset.probed_bytes = (asset.probed_bytes or 0) + head_bytes
+    return asset
+
+
+def _probe_family(path: str, sig: Signature, base: dict, tail: bytes, low_impact: bool) -> Asset:
+    if sig.family is Family.IMAGE:
+        return _probe_still(path, sig, base, tail, low_impact)
+    if sig.family in (Family.AV, Family.RAW):
+        return _probe_movie(path, sig, base, low_impact)
+    if sig.family in (Family.PROJECT, Family.OTHER):
+        return Asset(**base, kind=AssetKind.OTHER, format=sig.format)
+    return Asset(
+        **base,
+        kind=AssetKind.UNKNOWN,
+        status=AssetStatus.ERROR,
+        reason="content is not a media format mediaopt recognises",
+    )
+
+
+def _probe_still(path: str, sig: Signature, base: dict, tail: bytes, low_impact: bool) -> Asset:
+    before = process_bytes_read()
+    try:
+        header = probe_image(path)
+    finally:
+        if low_impact:
+            drop_from_page_cache(path)
+    after = process_bytes_read()
+    attrs = header.attributes
+    asset = Asset(
+        **base,
+        kind=AssetKind.IMAGE,
+        format=header.format,
+        streams=header.streams,
+        part_count=attrs.get("part_count"),  # type: ignore[arg-type]
+        start_timecode=attrs.get("start_timecode"),  # type: ignore[arg-type]
+        reel=attrs.get("reel"),  # type: ignore[arg-type]
+        recorded_date=attrs.get("recorded_date"),  # type: ignore[arg-type]
+        camera_make=attrs.get("camera_make"),  # type: ignore[arg-type]
+        camera_model=attrs.get("camera_model"),  # type: ignore[arg-type]
+        probed_bytes=(after - before) if before is not None and after is not None else None,
+    )
+    truncated = _truncated_still(sig.format, tail)
+    if truncated:
+        asset.status, asset.reason = AssetStatus.ERROR, truncated
+    return asset
+
+
+def _truncated_still(format_name: str, tail: bytes) -> str | None:
+    # Formats with an end marker tell us for free (16 bytes already read) that the file
+    # was cut short: an interrupted copy or render.
+    if format_name == "PNG" and b"IEND" not in tail:
+        return "truncated: PNG ends before its IEND chunk"
+    if format_name == "JPEG" and b"\xff\xd9" not in tail:
+        return "truncated: JPEG ends before its end-of-image marker"
+    return None
+
+
+def _probe_movie(path: str, sig: Signature, base: dict, low_impact: bool) -> Asset:
+    try:
+        header = probe_av(path, drop_cache=low_impact)
+    except ProbeError:
+        if sig.family is Family.RAW:
+            return Asset(
+                **base,
+                kind=AssetKind.VIDEO,
+                status=AssetStatus.PARTIAL,
+                format=sig.format,
+                recognised_as=sig.description,
+                reason="camera raw: recognised by signature, header not decoded",
+            )
+        raise
+    general = header.general
+    streams = header.streams
+    timecode_stream = next((s for s in streams if s.kind is StreamKind.TIMECODE), None)
+    timecode_track = header.timecode_track
+    has_video = any(s.kind in (StreamKind.VIDEO, StreamKind.IMAGE) for s in streams)
+    has_audio = any(s.kind is StreamKind.AUDIO for s in streams)
+    kind = AssetKind.VIDEO if has_video else AssetKind.AUDIO if has_audio else AssetKind.UNKNOWN
+    asset = Asset(
+        **base,
+        kind=kind,
+        format=header.format or sig.format,
+        format_profile=header.format_profile,
+        recognised_as=sig.description,
+        duration_s=_num(general.get("Duration")),
+        overall_bit_rate=_int(general.get("OverallBitRate")),
+        start_timecode=(timecode_stream.timecode if timecode_stream else None)
+        or general.get("TimeCode_FirstFrame")
+        or _first_video_timecode(streams),
+        reel=timecode_track.get("Title")
+        or general.get("TapeName")
+        or general.get("Reel")
+        or _extra(general, "reel_name", "com_apple_proapps_reel", "ReelName"),
+        recorded_date=general.get("Recorded_Date"),
+        encoded_date=general.get("Encoded_Date") or general.get("Tagged_Date"),
+        camera_make=_extra(general, "com_apple_quicktime_make", "Make") or general.get("Make"),
+        camera_model=_extra(general, "com_apple_quicktime_model", "Model") or general.get("Model"),
+        streams=streams,
+        probed_bytes=header.bytes_read,
+    )
+    if kind is AssetKind.UNKNOWN:
+        asset.status = AssetStatus.ERROR
+        asset.reason = f"{asset.format} container with no readable audio or video stream"
+    if general.get("IsTruncated") == "Yes":
+        asset.status = AssetStatus.ERROR
+        asset.reason = "truncated: the file ends before its last frame's data"
+    if sig.family is Family.RAW and asset.status is AssetStatus.OK and not streams:
+        asset.status = AssetStatus.PARTIAL
+    return asset
+
+
+def _first_video_timecode(streams) -> str | None:
+    return next((s.timecode for s in streams if s.timecode), None)
+
+
+def _extra(general: dict, *names: str) -> str | None:
+    extra = general.get("extra") or {}
+    for name in names:
+        if extra.get(name):
+            return extra[name]
+    return None
+
+
+def _kind_of(sig: Signature) -> AssetKind:
+    return {
+        Family.IMAGE: AssetKind.IMAGE,
+        Family.AV: AssetKind.VIDEO,
+        Family.RAW: AssetKind.VIDEO,
+    }.get(sig.family, AssetKind.UNKNOWN)
+
+
+def _failed(path: str, size: int, mtime: float, reason: str) -> Asset:
+    return Asset(
+        path=path,
+        bytes=size,
+        mtime=mtime,
+        kind=AssetKind.UNKNOWN,
+        status=AssetStatus.ERROR,
+        reason=reason,
+    )
+
+
+def _os_reason(exc: OSError) -> str:
+    return {
+        "EACCES": "unreadable: permission denied",
+        "EPERM": "unreadable: operation not permitted",
+        "ENOENT": "deleted during the scan",
+        "ELOOP": "symlink loop",
+        "EIO": "I/O error reading the file",
+    }.get(_errno_name(exc), f"unreadable: {exc.strerror or exc}")
+
+
+def _errno_name(exc: OSError) -> str:
+    import errno
+
+    return errno.errorcode.get(exc.errno or 0, "")
+
+
+def _extension(path: str) -> str | None:
+    name = os.path.basename(path)
+    _, dot, ext = name.rpartition(".")
+    return ext.lower() if dot and _ else None
+
+
+def _num(value: str | None) -> float | None:
+    try:
+        return round(float(value), 4) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(float(value)) if value else None
+    except ValueError:
+        return None

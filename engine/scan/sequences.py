@@ -1,0 +1,89 @@
+"""Collapse numbered image files in one folder into frame sequences (fileseq parses names).
+
+Only still-image extensions collapse: numbered movies (`A001_C002.mov`, `A001_C003.mov`)
+are separate clips, not frames. Version numbers (`comp_v001.exr`, `comp_v002.exr`) are
+not frame numbers either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import fileseq
+import msgspec
+
+from mediaopt.engine.scan.probe.signature import IMAGE_EXTENSIONS
+from mediaopt.engine.scan.walk import FileEntry
+
+_SEPARATORS = "._-"
+
+
+class FrameGroup(msgspec.Struct, frozen=True):
+    """Files of one sequence, in frame order."""
+
+    pattern: str
+    padding: int
+    frames: list[tuple[int, FileEntry]]
+
+    @property
+    def first(self) -> int:
+        return self.frames[0][0]
+
+    @property
+    def last(self) -> int:
+        return self.frames[-1][0]
+
+
+def group_sequences(files: Iterable[FileEntry]) -> tuple[list[FileEntry], list[FrameGroup]]:
+    """Split one folder's files into single files and frame sequences of two frames or more."""
+    singles: list[FileEntry] = []
+    candidates: dict[str, FileEntry] = {}
+    for entry in files:
+        ext = entry.name.rpartition(".")[2].lower()
+        if (
+            entry.problem is None
+            and ext in IMAGE_EXTENSIONS
+            and any(c.isdigit() for c in entry.name)
+        ):
+            candidates[entry.path] = entry
+        else:
+            singles.append(entry)
+    if not candidates:
+        return singles, []
+    groups: list[FrameGroup] = []
+    for seq in fileseq.findSequencesInList(list(candidates)):
+        members = _members(seq, candidates)
+        if members is None:
+            singles.extend(candidates[p] for p in _paths(seq))
+        else:
+            groups.append(members)
+    return singles, groups
+
+
+def _paths(seq: fileseq.FileSequence) -> list[str]:
+    if seq.frameSet() is None:
+        return [str(seq)]
+    return [seq.frame(f) for f in seq.frameSet()]
+
+
+def _members(seq: fileseq.FileSequence, candidates: dict[str, FileEntry]) -> FrameGroup | None:
+    frame_set = seq.frameSet()
+    if frame_set is None or len(frame_set) < 2:
+        return None
+    basename = seq.basename()
+    if basename.rstrip(_SEPARATORS).lower().endswith("v"):
+        return None  # comp_v001, comp_v002: versions of one image, not frames
+    padding = max(1, seq.zfill())
+    frames: list[tuple[int, FileEntry]] = []
+    for frame in frame_set:
+        path = seq.frame(frame)
+        entry = candidates.get(path)
+        if entry is None:
+            return None
+        frames.append((int(frame), entry))
+    if basename and basename[-1] not in _SEPARATORS and all(f < 0 for f, _ in frames):
+        # `shot-0001.png`: fileseq reads the hyphen as a minus sign; it is a separator.
+        basename += "-"
+        frames = sorted((-f, e) for f, e in frames)
+    pattern = f"{seq.dirname()}{basename}{'#' * padding}{seq.extension()}"
+    return FrameGroup(pattern, padding, frames)
