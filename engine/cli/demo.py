@@ -9,6 +9,7 @@ from pathlib import Path
 from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.cli.output import BarProgress, console, human_bytes, interactive, table
+from mediaopt.engine.report import build_report, write_html
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -39,10 +40,14 @@ def run(args: argparse.Namespace) -> int:
         )
         _show_stats(catalog)
         _show_assets(catalog)
+        report = write_html(
+            build_report(catalog, title="mediaopt demo production"), base / "report.html"
+        )
     console.print(f"\n[bold]Files that could not be read[/bold] ({len(summary.problems)}):")
     for problem in summary.problems:
         console.print(f"  {Path(problem.path).name}: {problem.reason}", highlight=False)
-    console.print(f"\nTry: mediaopt find --catalog {catalog_path} --kind sequence", highlight=False)
+    console.print(f"\nHTML report: {report}", highlight=False)
+    console.print(f"Try: mediaopt find --catalog {catalog_path} --kind sequence", highlight=False)
     return 0
 
 

@@ -20,6 +20,7 @@ from rich.progress import (
 from rich.table import Table
 
 from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.units import human_bytes
 
 _encoder = msgspec.json.Encoder()
 console = Console()
@@ -56,16 +57,6 @@ def print_json_lines(values: Iterable[object]) -> None:
     for value in values:
         out.write(_encoder.encode(value) + b"\n")
     sys.stdout.flush()
-
-
-def human_bytes(n: int | float | None) -> str:
-    if n is None:
-        return "-"
-    for unit in ("B", "KB", "MB", "GB", "TB", "PB"):
-        if abs(n) < 1000 or unit == "PB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} PB"
 
 
 def table(*columns: str, title: str | None = None) -> Table:

@@ -9,6 +9,7 @@ import msgspec
 from mediaopt.engine.cli.output import print_json
 from mediaopt.engine.cli.stats import StatsReport
 from mediaopt.engine.model import Asset, Project, ScanSummary
+from mediaopt.engine.report import Report
 
 OUTPUTS: dict[str, object] = {
     "scan": ScanSummary,
@@ -16,6 +17,7 @@ OUTPUTS: dict[str, object] = {
     "find": Asset,
     "stats": StatsReport,
     "refs": Project,
+    "report": Report,
 }
 
 
