@@ -166,11 +166,13 @@ def _probe_movie(path: str, sig: Signature, base: dict, low_impact: bool) -> Ass
     streams = header.streams
     if sig.family is Family.RAW and not streams:
         return _raw_partial(sig, base, header.format, header.bytes_read)
+    if header.format == "MXF" and not streams:
+        # Camera MXF (Sony X-OCN, ARRIRAW in MXF) wraps essence MediaInfo has no parser
+        # for: the container is sound, only the picture is not decoded here.
+        return _raw_partial(_CAMERA_MXF, base, header.format, header.bytes_read)
     timecode_stream = next((s for s in streams if s.kind is StreamKind.TIMECODE), None)
     timecode_track = header.timecode_track
-    has_video = any(s.kind in (StreamKind.VIDEO, StreamKind.IMAGE) for s in streams)
-    has_audio = any(s.kind is StreamKind.AUDIO for s in streams)
-    kind = AssetKind.VIDEO if has_video else AssetKind.AUDIO if has_audio else AssetKind.UNKNOWN
+    kind = _movie_kind(streams, base.get("extension"))
     asset = Asset(
         **base,
         kind=kind,
@@ -195,15 +197,22 @@ def _probe_movie(path: str, sig: Signature, base: dict, low_impact: bool) -> Ass
         streams=streams,
         probed_bytes=header.bytes_read,
     )
-    if kind is AssetKind.UNKNOWN:
+    if not streams:
         asset.status = AssetStatus.ERROR
-        asset.reason = f"{asset.format} container with no readable audio or video stream"
+        asset.reason = f"empty: the {asset.format} container holds no tracks"
     if general.get("IsTruncated") == "Yes":
         asset.status = AssetStatus.ERROR
         asset.reason = "truncated: the file ends before its last frame's data"
     if sig.family is Family.RAW and asset.status is AssetStatus.OK and not streams:
         asset.status = AssetStatus.PARTIAL
     return asset
+
+
+_CAMERA_MXF = Signature(
+    family=Family.RAW,
+    format="MXF",
+    description="MXF camera original with undecoded essence (e.g. Sony X-OCN, ARRIRAW MXF)",
+)
 
 
 def _raw_partial(
@@ -244,6 +253,25 @@ def _date(value: str | None) -> str | None:
 
 
 _NO_DATE = ("0-00-00", "0000-00-00", "1904-01-01 00:00:00", "1970-01-01 00:00:00")
+
+
+_AUDIO_EXTENSIONS = frozenset(
+    ["wav", "bwf", "aif", "aiff", "flac", "mp3", "m4a", "aac", "ogg", "opus", "ac3", "wma"]
+)
+
+
+def _movie_kind(streams: list, extension: str | None) -> AssetKind:
+    kinds = {s.kind for s in streams}
+    if StreamKind.VIDEO in kinds:
+        return AssetKind.VIDEO
+    if StreamKind.AUDIO in kinds:
+        return AssetKind.AUDIO  # an image beside audio is cover art, not picture
+    if StreamKind.IMAGE in kinds:
+        return AssetKind.IMAGE
+    if kinds:
+        return AssetKind.OTHER  # subtitles, data or timecode only: a sidecar
+    # An empty container: say what it was made to hold, so it is never "unknown".
+    return AssetKind.AUDIO if extension in _AUDIO_EXTENSIONS else AssetKind.VIDEO
 
 
 def _first_video_timecode(streams) -> str | None:
