@@ -15,6 +15,7 @@ from mediaopt.engine.scan.probe.image import probe_image
 from mediaopt.engine.scan.probe.mediainfo import probe_av
 from mediaopt.engine.scan.probe.signature import (
     HEAD_BYTES,
+    IMAGE_EXTENSIONS,
     Family,
     Signature,
     extension_mismatch,
@@ -95,6 +96,15 @@ def probe_file(path: str, *, low_impact: bool = False) -> Asset:
 def _probe_family(path: str, sig: Signature, base: dict, tail: bytes, low_impact: bool) -> Asset:
     if sig.family is Family.IMAGE:
         return _probe_still(path, sig, base, tail, low_impact)
+    if sig.family is Family.RAW and sig.format == "CinemaDNG":
+        # A DNG is a TIFF: OpenImageIO reads its header (size, bit depth, camera)
+        # even where no raw decoder is built in.
+        try:
+            asset = _probe_still(path, sig, base, tail, low_impact)
+        except ProbeError:
+            return _raw_partial(sig, base)
+        asset.format, asset.recognised_as = sig.format, sig.description
+        return asset
     if sig.family in (Family.AV, Family.RAW):
         return _probe_movie(path, sig, base, low_impact)
     if sig.family in (Family.PROJECT, Family.OTHER):
@@ -150,22 +160,19 @@ def _probe_movie(path: str, sig: Signature, base: dict, low_impact: bool) -> Ass
         header = probe_av(path, drop_cache=low_impact)
     except ProbeError:
         if sig.family is Family.RAW:
-            return Asset(
-                **base,
-                kind=AssetKind.VIDEO,
-                status=AssetStatus.PARTIAL,
-                format=sig.format,
-                recognised_as=sig.description,
-                reason="camera raw: recognised by signature, header not decoded",
-            )
+            return _raw_partial(sig, base)
         raise
     general = header.general
     streams = header.streams
+    if sig.family is Family.RAW and not streams:
+        return _raw_partial(sig, base, header.format, header.bytes_read)
+    if header.format == "MXF" and not streams:
+        # Camera MXF (Sony X-OCN, ARRIRAW in MXF) wraps essence MediaInfo has no parser
+        # for: the container is sound, only the picture is not decoded here.
+        return _raw_partial(_CAMERA_MXF, base, header.format, header.bytes_read)
     timecode_stream = next((s for s in streams if s.kind is StreamKind.TIMECODE), None)
     timecode_track = header.timecode_track
-    has_video = any(s.kind in (StreamKind.VIDEO, StreamKind.IMAGE) for s in streams)
-    has_audio = any(s.kind is StreamKind.AUDIO for s in streams)
-    kind = AssetKind.VIDEO if has_video else AssetKind.AUDIO if has_audio else AssetKind.UNKNOWN
+    kind = _movie_kind(streams, base.get("extension"))
     asset = Asset(
         **base,
         kind=kind,
@@ -176,27 +183,95 @@ def _probe_movie(path: str, sig: Signature, base: dict, low_impact: bool) -> Ass
         overall_bit_rate=_int(general.get("OverallBitRate")),
         start_timecode=(timecode_stream.timecode if timecode_stream else None)
         or general.get("TimeCode_FirstFrame")
-        or _first_video_timecode(streams),
+        or _first_video_timecode(streams)
+        or _extra(general, "timecode")
+        or _bext_time_of_day(streams, header.audio_delays),
         reel=timecode_track.get("Title")
         or general.get("TapeName")
         or general.get("Reel")
         or _extra(general, "reel_name", "com_apple_proapps_reel", "ReelName"),
-        recorded_date=general.get("Recorded_Date"),
-        encoded_date=general.get("Encoded_Date") or general.get("Tagged_Date"),
+        recorded_date=_date(general.get("Recorded_Date")),
+        encoded_date=_date(general.get("Encoded_Date") or general.get("Tagged_Date")),
         camera_make=_extra(general, "com_apple_quicktime_make", "Make") or general.get("Make"),
         camera_model=_extra(general, "com_apple_quicktime_model", "Model") or general.get("Model"),
         streams=streams,
         probed_bytes=header.bytes_read,
     )
-    if kind is AssetKind.UNKNOWN:
+    if not streams:
         asset.status = AssetStatus.ERROR
-        asset.reason = f"{asset.format} container with no readable audio or video stream"
+        asset.reason = f"empty: the {asset.format} container holds no tracks"
     if general.get("IsTruncated") == "Yes":
         asset.status = AssetStatus.ERROR
         asset.reason = "truncated: the file ends before its last frame's data"
     if sig.family is Family.RAW and asset.status is AssetStatus.OK and not streams:
         asset.status = AssetStatus.PARTIAL
     return asset
+
+
+_CAMERA_MXF = Signature(
+    family=Family.RAW,
+    format="MXF",
+    description="MXF camera original with undecoded essence (e.g. Sony X-OCN, ARRIRAW MXF)",
+)
+
+
+def _raw_partial(
+    sig: Signature, base: dict, container: str | None = None, probed: int | None = None
+) -> Asset:
+    """A camera original no library here decodes: named from its signature, kept as
+    `partial` so it is cataloged (and never called unknown) with what could be read."""
+    frame_based = (base.get("extension") or "") in IMAGE_EXTENSIONS
+    return Asset(
+        **base,
+        kind=AssetKind.IMAGE if frame_based else AssetKind.VIDEO,
+        status=AssetStatus.PARTIAL,
+        format=sig.format if sig.format != "MXF" else container or sig.format,
+        recognised_as=sig.description,
+        reason="camera raw: recognised by signature, header not decoded",
+        probed_bytes=probed,
+    )
+
+
+def _bext_time_of_day(streams: list, delays: list[float]) -> str | None:
+    # A Broadcast Wave's start is its bext TimeReference, a sample count since midnight
+    # with no frame rate (EBU Tech 3285); it is shown as a time of day to the
+    # millisecond, which an editor conforms to any frame rate.
+    if not delays or any(s.kind is not StreamKind.AUDIO for s in streams):
+        return None
+    seconds = delays[0]
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{int(hours):02d}:{int(minutes):02d}:{secs:06.3f}"
+
+
+def _date(value: str | None) -> str | None:
+    # Muxers write zeroed or epoch dates when they were given none (FFmpeg's MXF muxer:
+    # `0-00-00`, DV: 1970-01-01); an absent date is better than a false one.
+    if not value or value.startswith(_NO_DATE):
+        return None
+    return value
+
+
+_NO_DATE = ("0-00-00", "0000-00-00", "1904-01-01 00:00:00", "1970-01-01 00:00:00")
+
+
+_AUDIO_EXTENSIONS = frozenset(
+    ["wav", "bwf", "aif", "aiff", "flac", "mp3", "m4a", "aac", "ogg", "opus", "ac3", "wma"]
+)
+
+
+def _movie_kind(streams: list, extension: str | None) -> AssetKind:
+    kinds = {s.kind for s in streams}
+    if StreamKind.VIDEO in kinds:
+        return AssetKind.VIDEO
+    if StreamKind.AUDIO in kinds:
+        return AssetKind.AUDIO  # an image beside audio is cover art, not picture
+    if StreamKind.IMAGE in kinds:
+        return AssetKind.IMAGE
+    if kinds:
+        return AssetKind.OTHER  # subtitles, data or timecode only: a sidecar
+    # An empty container: say what it was made to hold, so it is never "unknown".
+    return AssetKind.AUDIO if extension in _AUDIO_EXTENSIONS else AssetKind.VIDEO
 
 
 def _first_video_timecode(streams) -> str | None:

@@ -82,7 +82,15 @@ def _oiio_reason(message: str) -> str:
 
 def _stream(spec: oiio.ImageSpec, index: int, format_name: str) -> Stream:
     channel_types = [str(t) for t in spec.channelformats] or [str(spec.format)] * spec.nchannels
-    bits = spec.get_int_attribute("oiio:BitsPerSample", 0) or _bits_of(str(spec.format))
+    pixel_type = _dominant_pixel_type(channel_types)
+    # DPX/TIFF/PNG store their sample size (10-bit DPX in uint16 buffers); an EXR's depth
+    # is its channels' type, and with mixed channels (half RGBA, float Z) the type most
+    # channels use, not the widest one OpenImageIO reports as the file's format.
+    bits = (
+        _bits_of(pixel_type or "")
+        if format_name == "OpenEXR"
+        else spec.get_int_attribute("oiio:BitsPerSample", 0) or _bits_of(str(spec.format))
+    )
     names = [str(n) for n in spec.channelnames]
     alpha = spec.alpha_channel >= 0 or any(n.upper() in ("A", "ALPHA") for n in names)
     compression = spec.get_string_attribute("compression") or None
@@ -111,7 +119,7 @@ def _stream(spec: oiio.ImageSpec, index: int, format_name: str) -> Stream:
         alpha=alpha,
         channels=spec.nchannels,
         compression=compression,
-        pixel_type=_dominant_pixel_type(channel_types),
+        pixel_type=pixel_type,
         exr_channels=[
             ExrChannel(name=n, pixel_type=_PIXEL_TYPES.get(t, t))
             for n, t in zip(names, channel_types, strict=False)
@@ -122,8 +130,9 @@ def _stream(spec: oiio.ImageSpec, index: int, format_name: str) -> Stream:
         display_window=display if is_exr else None,
         dpx_packing=_dpx_packing(spec.get_string_attribute("dpx:Packing")),
         dpx_transfer=spec.get_string_attribute("dpx:Transfer") or None,
+        # Not oiio:ColorSpace: for most formats that is OpenImageIO's default guess
+        # (sRGB for any 8-bit PNG), not something the file says.
         icc_profile=_icc_description(spec),
-        colour_primaries=spec.get_string_attribute("oiio:ColorSpace") or None,
         timecode=_timecode(spec),
     )
 
@@ -132,14 +141,23 @@ def _asset_attributes(spec: oiio.ImageSpec) -> dict[str, object]:
     return {
         "camera_make": spec.get_string_attribute("Make") or None,
         "camera_model": spec.get_string_attribute("Model") or None,
-        "recorded_date": spec.get_string_attribute("Exif:DateTimeOriginal")
-        or spec.get_string_attribute("DateTime")
-        or None,
+        "recorded_date": _iso_date(
+            spec.get_string_attribute("Exif:DateTimeOriginal")
+            or spec.get_string_attribute("DateTime")
+        ),
         "start_timecode": _timecode(spec),
         "reel": spec.get_string_attribute("dpx:InputDevice")
         or spec.get_string_attribute("reelName")
         or None,
     }
+
+
+def _iso_date(value: str) -> str | None:
+    # TIFF/EXIF/EXR write `YYYY:MM:DD HH:MM:SS`; the catalog keeps the ISO form MediaInfo
+    # uses for movies so dates sort and compare across formats.
+    if len(value) >= 10 and value[4] == ":" and value[7] == ":":
+        return f"{value[:4]}-{value[5:7]}-{value[8:]}"
+    return value or None
 
 
 def _bits_of(type_name: str) -> int:

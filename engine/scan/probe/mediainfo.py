@@ -13,11 +13,19 @@ from pymediainfo import MediaInfo
 
 from mediaopt.engine.model import Stream, StreamKind
 from mediaopt.engine.scan.errors import ProbeError
+from mediaopt.engine.scan.probe.quicktime import visual_sample_depths
 from mediaopt.engine.scan.reader import MediaReader
 
 PROBE_BUDGET = 2 * 1024 * 1024
 """Hard cap on bytes a probe reads. Headers of every format here fit well inside it; a
 parser asking for more is reading essence, and gets end-of-file instead."""
+
+_CHUNK = 4096
+"""Bytes handed to MediaInfo per call. Small on purpose: given a 64 KB buffer MediaInfo
+parses whatever is in it, so on a small QuickTime file it walks the `mdat` before it has
+seen `moov` and never comes back for the timecode sample (measured: start timecode lost
+on a 26 KB MOV); fed 4 KB at a time it skips `mdat` by seeking and reads less (22 KB
+instead of 132 KB for a ProRes MOV)."""
 
 _STREAM_KINDS = {
     "Video": StreamKind.VIDEO,
@@ -35,20 +43,23 @@ class AVHeader(msgspec.Struct, kw_only=True):
     general: dict[str, str]
     timecode_track: dict[str, str]
     """MediaInfo's `Other` track of type `Time code`: start timecode and reel (its Title)."""
+    audio_delays: list[float] = []
+    """Start offsets (seconds) that audio streams carry from a Broadcast Wave bext chunk."""
     bytes_read: int
 
 
 def probe_av(path: str, *, drop_cache: bool = False, budget: int = PROBE_BUDGET) -> AVHeader:
     reader = MediaReader(path, budget=budget, drop_cache=drop_cache)
     try:
-        raw = MediaInfo.parse(reader, parse_speed=0, output="JSON", buffer_size=64 * 1024)
+        raw = MediaInfo.parse(reader, parse_speed=0, output="JSON", buffer_size=_CHUNK)
+        tracks = msgspec.json.decode(raw).get("media", {}).get("track", []) if raw else []
+        general = next((t for t in tracks if t.get("@type") == "General"), {})
+        depths = _quicktime_depths(reader, general, tracks)
     except RuntimeError as exc:
         raise ProbeError(f"MediaInfo could not parse the file: {exc}") from exc
     finally:
         reader.close()
-    tracks = msgspec.json.decode(raw).get("media", {}).get("track", []) if raw else []
-    general = next((t for t in tracks if t.get("@type") == "General"), {})
-    streams = [_stream(t) for t in tracks if t.get("@type") in _STREAM_KINDS]
+    streams = [_stream(t, depths) for t in tracks if t.get("@type") in _STREAM_KINDS]
     if not general.get("Format") and not streams:
         raise ProbeError("MediaInfo found no recognisable container or stream")
     return AVHeader(
@@ -60,11 +71,29 @@ def probe_av(path: str, *, drop_cache: bool = False, budget: int = PROBE_BUDGET)
             (t for t in tracks if t.get("@type") == "Other" and t.get("Type") == "Time code"),
             {},
         ),
+        audio_delays=[
+            float(t["Delay"])
+            for t in tracks
+            if t.get("@type") == "Audio" and t.get("Delay_Source") == "Container (bext)"
+        ],
         bytes_read=reader.bytes_read,
     )
 
 
-def _stream(track: dict[str, str]) -> Stream:
+def _quicktime_depths(
+    reader: MediaReader, general: dict[str, str], tracks: list[dict[str, str]]
+) -> dict[bytes, int]:
+    needs_depth = any(t.get("Format") == "ProRes" and _is_prores_4444(t) for t in tracks)
+    if general.get("Format") != "MPEG-4" or not needs_depth:
+        return {}
+    return visual_sample_depths(reader)
+
+
+def _is_prores_4444(track: dict[str, str]) -> bool:
+    return (track.get("Format_Profile") or "").startswith("4444")
+
+
+def _stream(track: dict[str, str], depths: dict[bytes, int] | None = None) -> Stream:
     kind = _STREAM_KINDS[track["@type"]]
     if kind is StreamKind.DATA and track.get("Type") == "Time code":
         kind = StreamKind.TIMECODE
@@ -80,9 +109,9 @@ def _stream(track: dict[str, str]) -> Stream:
         frame_rate=_float(track.get("FrameRate")),
         frame_count=_int(track.get("FrameCount")),
         duration_s=_float(track.get("Duration")),
-        bit_depth=None if is_audio else _int(track.get("BitDepth")),
+        bit_depth=None if is_audio else _int(track.get("BitDepth")) or _codec_bit_depth(track),
         chroma_subsampling=track.get("ChromaSubsampling"),
-        alpha=_alpha(track),
+        alpha=_alpha(track, depths or {}),
         bit_rate=_int(track.get("BitRate") or track.get("BitRate_Nominal")),
         bit_rate_mode=track.get("BitRate_Mode"),
         scan_type=track.get("ScanType"),
@@ -113,9 +142,25 @@ def _profile(track: dict[str, str]) -> str | None:
     return profile
 
 
-def _alpha(track: dict[str, str]) -> bool | None:
+def _codec_bit_depth(track: dict[str, str]) -> int | None:
+    # MediaInfo reports no BitDepth for ProRes at ParseSpeed 0 (nor at 1). The codec
+    # fixes it: the 422 family is 10-bit and 4444/4444 XQ 12-bit (Apple ProRes white
+    # paper, "ProRes family"), so the profile, which MediaInfo reads from the fourcc, is
+    # the cheapest correct source: no frame needs to be read.
+    if track.get("Format") == "ProRes" and track.get("Format_Profile"):
+        return 12 if _is_prores_4444(track) else 10
+    return None
+
+
+def _alpha(track: dict[str, str], depths: dict[bytes, int]) -> bool | None:
     if track.get("@type") not in ("Video", "Image"):
         return None
+    if track.get("Format") == "ProRes":
+        # 422 profiles cannot carry alpha; for 4444 the sample description depth says.
+        if not _is_prores_4444(track):
+            return False
+        depth = depths.get((track.get("CodecID") or "").encode("latin-1"))
+        return None if depth is None else depth == 32
     space = track.get("ColorSpace", "")
     return "A" in space[-1:] or bool(track.get("Format_Settings_Alpha") == "Yes") or None
 

@@ -152,7 +152,7 @@ def _from_magic(head: bytes, ext: str) -> Signature | None:  # noqa: C901 - one 
     if head[:4] in (b"\x80\x2a\x5f\xd7", b"\xd7\x5f\x2a\x80"):
         return Signature(family=Family.IMAGE, format="Cineon")
     if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
-        if ext == "dng":
+        if ext == "dng" or _has_dng_version(head):
             return Signature(
                 family=Family.RAW, format="CinemaDNG", description="CinemaDNG / DNG raw frame"
             )
@@ -199,6 +199,27 @@ def _from_magic(head: bytes, ext: str) -> Signature | None:  # noqa: C901 - one 
     if head[:8] == b"\x28\xb5\x2f\xfd" and ext == "blend":
         return Signature(family=Family.PROJECT, format="Blender scene (compressed)")
     return None
+
+
+_DNG_VERSION_TAG = 50706
+"""DNGVersion (Adobe DNG Specification 1.6, chapter 4): present in IFD 0 of every DNG
+and CinemaDNG frame, absent from plain TIFF."""
+
+
+def _has_dng_version(head: bytes) -> bool:
+    """True when the classic-TIFF IFD 0 in `head` holds a DNGVersion tag."""
+    order = "little" if head[:2] == b"II" else "big"
+    if head[2:4] not in (b"*\x00", b"\x00*"):
+        return False  # BigTIFF: DNG does not use it
+    ifd = int.from_bytes(head[4:8], order)
+    count = int.from_bytes(head[ifd : ifd + 2], order) if ifd + 2 <= len(head) else 0
+    for i in range(count):
+        entry = ifd + 2 + 12 * i
+        if entry + 2 > len(head):
+            return False
+        if int.from_bytes(head[entry : entry + 2], order) == _DNG_VERSION_TAG:
+            return True
+    return False
 
 
 def _mxf(head: bytes, ext: str) -> Signature:
