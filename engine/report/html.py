@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import html
 import mimetypes
+import re
 from pathlib import Path
 
 from mediaopt.engine.report.model import Figure, Report, Section, Table
@@ -23,7 +24,7 @@ padding-bottom:.3rem}.meta{color:#5b6672;font-size:.9rem}
 .headline b{display:block;font-size:1.35rem}.headline span{color:#5b6672;font-size:.85rem}
 table{border-collapse:collapse;width:100%;margin:.8rem 0;background:#fff;font-size:.9rem}
 th,td{border-bottom:1px solid #e6eaef;padding:.35rem .6rem;text-align:left;
-vertical-align:top}th{background:#f1f4f7}td.num{text-align:right;white-space:nowrap}
+vertical-align:top}th{background:#f1f4f7}th.num,td.num{text-align:right;white-space:nowrap}
 caption{text-align:left;font-weight:600;padding:.3rem 0}
 figure{margin:1rem 0}figure img{max-width:100%;border:1px solid #dde3ea;border-radius:6px}
 figcaption{color:#5b6672;font-size:.85rem}.notes{color:#7a4b00;font-size:.9rem}
@@ -73,22 +74,34 @@ def _section(index: int, section: Section) -> str:
 
 
 def _table(table: Table) -> str:
-    head = "".join(f"<th>{_e(c)}</th>" for c in table.columns)
+    numeric = [_numeric_column(table, i) for i in range(len(table.columns))]
+    head = "".join(
+        f"<th{' class=num' if numeric[i] else ''}>{_e(c)}</th>" for i, c in enumerate(table.columns)
+    )
     rows = []
     for row in table.rows:
         cells = "".join(
-            f"<td{_cell_class(table.columns[i], v)}>{_e(v)}</td>" for i, v in enumerate(row)
+            f"<td{_cell_class(table.columns[i], numeric[i])}>{_e(v)}</td>"
+            for i, v in enumerate(row)
         )
         rows.append(f"<tr>{cells}</tr>")
     caption = f"<caption>{_e(table.caption)}</caption>" if table.caption else ""
     return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _cell_class(column: str, value: str) -> str:
+def _numeric_column(table: Table, index: int) -> bool:
+    """Right-align a column whose every value is a number, with or without a unit."""
+    values = [row[index] for row in table.rows if index < len(row) and row[index] not in ("", "-")]
+    return bool(values) and all(_NUMBER.match(v) for v in values)
+
+
+_NUMBER = re.compile(r"^[-+]?[\d,]*\.?\d+\s*(%|[KMGTP]?B|[KMGT]B/s|MB/s|fps|s|x)?$")
+
+
+def _cell_class(column: str, numeric: bool) -> str:
     if column.lower() in ("path", "asset", "file", "folder"):
         return " class=path"
-    stripped = value.replace(",", "").replace(".", "").replace(" ", "")
-    return " class=num" if stripped[:1].isdigit() and len(value) < 24 else ""
+    return " class=num" if numeric else ""
 
 
 def _figure(figure: Figure) -> str:
