@@ -59,7 +59,7 @@ def read_nuke(path: Path) -> Project:
     """Every Read/Write-like node's file and proxy, with frame ranges and roles."""
     text = path.read_text(encoding="utf-8", errors="replace")
     project = Project(path=str(path), kind="nuke", name=path.stem)
-    script = _Script(path=path, project=project)
+    script = _Script(path=path.absolute(), project=project)
     try:
         for node in _nodes(text, script):
             project.references.extend(_references(node, script))
