@@ -7,15 +7,16 @@ import argparse
 import msgspec
 
 from mediaopt.engine.cli.output import print_json
+from mediaopt.engine.cli.refs import RefsReport
 from mediaopt.engine.cli.stats import StatsReport
-from mediaopt.engine.model import Asset, Project, ScanSummary
+from mediaopt.engine.model import Asset, ScanSummary
 
 OUTPUTS: dict[str, object] = {
     "scan": ScanSummary,
     "info": Asset,
     "find": Asset,
     "stats": StatsReport,
-    "refs": Project,
+    "refs": RefsReport,
 }
 
 
