@@ -28,6 +28,11 @@ setup(
     packages=packages,
     package_dir=package_dir,
     # Host add-ons carry non-Python files (menus, manifests) that the hosts load directly.
-    package_data={"mediaopt.hosts": ["**/*"], "mediaopt": ["py.typed"]},
+    package_data={
+        "mediaopt.hosts": ["**/*"],
+        "mediaopt": ["py.typed"],
+        # OTIO reads the media linker's manifest from the installed package.
+        "mediaopt.adapters.otio_linker": ["plugin_manifest.json"],
+    },
     include_package_data=True,
 )

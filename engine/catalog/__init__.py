@@ -224,6 +224,26 @@ class Catalog:
             StatsRow(key=str(k), files=n, bytes=b or 0) for k, n, b in self.conn.execute(sql, args)
         ]
 
+    def by_name(self, name: str) -> Iterator[Asset]:
+        """Assets whose file name is `name` (case-insensitive), in any folder: what a moved
+        file is looked up by."""
+        escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        sql = (
+            "SELECT record FROM assets WHERE path LIKE ? ESCAPE '\\' OR path LIKE ? ESCAPE '\\'"
+            " ORDER BY path"
+        )
+        for (record,) in self.conn.execute(sql, (f"%/{escaped}", f"%\\{escaped}")):
+            asset = _decode(record)
+            if os.path.basename(asset.path).lower() == name.lower():
+                yield asset
+
+    def by_reel(self, reel: str) -> Iterator[Asset]:
+        """Assets whose header names this reel (tape) name. Reads each record's JSON, so
+        it is a table scan: fine for relinking a timeline, not for bulk queries."""
+        sql = "SELECT record FROM assets WHERE json_extract(CAST(record AS TEXT), '$.reel') = ?"
+        for (record,) in self.conn.execute(sql, (reel,)):
+            yield _decode(record)
+
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM assets").fetchone()[0]
 

@@ -7,8 +7,9 @@ import argparse
 import msgspec
 
 from mediaopt.engine.cli.output import print_json
+from mediaopt.engine.cli.refs import RefsReport
 from mediaopt.engine.cli.stats import StatsReport
-from mediaopt.engine.model import Asset, Project, ScanSummary
+from mediaopt.engine.model import Asset, ScanSummary
 from mediaopt.engine.report import Report
 
 OUTPUTS: dict[str, object] = {
@@ -16,7 +17,7 @@ OUTPUTS: dict[str, object] = {
     "info": Asset,
     "find": Asset,
     "stats": StatsReport,
-    "refs": Project,
+    "refs": RefsReport,
     "report": Report,
 }
 

@@ -8,6 +8,8 @@ import msgspec
 
 
 class ReferenceTarget(enum.StrEnum):
+    """What kind of thing a reference points at."""
+
     FILE = "file"
     SEQUENCE = "sequence"
     """A frame-sequence pattern; `frames` says which frames are used."""
@@ -34,6 +36,7 @@ class Reference(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
     source_range: tuple[float, float] | None = None
     """Used range of a movie in seconds: start, duration."""
     reel: str | None = None
+    """Source reel or tape name, where the project records one (EDL, AAF)."""
     timecode: str | None = None
     """Source start timecode of the used range, where the project says."""
     location: str | None = None
@@ -42,6 +45,8 @@ class Reference(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
 
 
 class Project(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One project file (or folder) and everything it references."""
+
     path: str
     """The project file, or the folder for a folder-as-project."""
     kind: str
@@ -52,3 +57,6 @@ class Project(msgspec.Struct, kw_only=True, omit_defaults=True):
     """Problems met while reading; the references found so far are still listed."""
     render_settings: dict[str, str] = {}
     """Output settings the project declares (format, depth, codec), where it has them."""
+    notes: list[str] = []
+    """Assumptions the reader made that a user should know (e.g. the frame rate an EDL
+    was read at), as opposed to `errors`."""

@@ -1,0 +1,113 @@
+"""Which reader turns which kind of project file into a Project.
+
+Each reader module registers itself with `@reader(kind, extensions)`, as BAT maps block
+codes to readers with `@dna_code`; adding a format is adding one module. Third parties add
+theirs through the `mediaopt.readers` entry-point group: each entry point names a module
+(importing it runs its `@reader` decorators) or a reader function carrying `kind` and
+`extensions` attributes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from collections.abc import Callable, Iterable
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from mediaopt.engine.model import Project
+
+__all__ = ["ENTRY_POINT_GROUP", "Reader", "kinds", "project_kind", "read_project", "reader"]
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "mediaopt.readers"
+Reader = Callable[[Path], Project]
+"""Reads one project file; may raise, read_project turns that into Project.errors."""
+
+_BUILTIN = ("otio", "nuke", "blend", "folder")
+_by_extension: dict[str, tuple[str, Reader]] = {}
+_by_kind: dict[str, Reader] = {}
+_loaded = False
+
+
+def reader(kind: str, extensions: Iterable[str] = ()) -> Callable[[Reader], Reader]:
+    """Register the decorated function as the reader of `kind`, for files whose name ends
+    in one of `extensions` (without the dot, matched case-insensitively)."""
+
+    def register(function: Reader) -> Reader:
+        _by_kind[kind] = function
+        for extension in extensions:
+            _by_extension[extension.lower().lstrip(".")] = (kind, function)
+        return function
+
+    return register
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for name in _BUILTIN:
+        importlib.import_module(f"mediaopt.adapters.{name}")
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            loaded = entry.load()
+        except Exception as exc:  # a broken plug-in must not stop the built-in readers
+            log.warning("mediaopt reader plug-in %s failed to load: %s", entry.value, exc)
+            continue
+        if callable(loaded) and hasattr(loaded, "extensions"):
+            reader(getattr(loaded, "kind", entry.name), loaded.extensions)(loaded)
+
+
+def kinds() -> dict[str, str]:
+    """extension -> kind, for every registered reader."""
+    _load()
+    return {extension: kind for extension, (kind, _) in sorted(_by_extension.items())}
+
+
+def _lookup(path: Path) -> tuple[str, Reader] | None:
+    _load()
+    name = path.name.lower()
+    # Longest suffix first, so a reader of `tar.gz`-like double extensions wins.
+    parts = name.split(".")[1:]
+    for i in range(len(parts)):
+        found = _by_extension.get(".".join(parts[i:]))
+        if found:
+            return found
+    if path.is_dir() and "folder" in _by_kind:
+        return "folder", _by_kind["folder"]
+    return None
+
+
+def project_kind(path: str | os.PathLike[str]) -> str | None:
+    """The kind of project `path` is (`otio`, `cmx_3600`, `nuke`, `blend`, `folder`...),
+    or None when no reader knows it."""
+    found = _lookup(Path(path))
+    return found[0] if found else None
+
+
+def read_project(path: str | os.PathLike[str]) -> Project:
+    """Read one project file (or folder) into a Project. Never raises for a bad file:
+    what went wrong is in `Project.errors`, naming the file and the reason."""
+    path = Path(path)
+    found = _lookup(path)
+    if found is None:
+        return Project(
+            path=str(path),
+            kind="unknown",
+            errors=[f"{path}: not a project file any mediaopt reader knows"],
+        )
+    kind, function = found
+    if not path.exists():
+        return Project(path=str(path), kind=kind, errors=[f"{path}: no such file or folder"])
+    try:
+        return function(path)
+    except Exception as exc:  # untrusted input: one bad project must not end the run
+        log.debug("reading %s failed", path, exc_info=True)
+        message = str(exc)
+        if not message.startswith(str(path)):
+            message = f"{path}: could not be read as {kind}: {type(exc).__name__}: {message}"
+        return Project(path=str(path), kind=kind, errors=[message])
