@@ -82,7 +82,9 @@ class _Prober:
         )
         results = []
         for future in done:
-            job = self.pending.pop(future)
+            job = self.pending.pop(future, None)
+            if job is None:
+                continue  # lost with a crashed worker and already resubmitted by _recover
             try:
                 results.append((job, future.result()))
             except BrokenProcessPool:
