@@ -232,11 +232,24 @@ def scan(
         writer.flush()
     finally:
         prober.close()
+    _report_kept_errors(catalog, scan_id, summary, progress)
     summary.removed = catalog.remove_unseen(paths, scan_id, unlisted)
     summary.seconds = round(time.monotonic() - started, 3)
     catalog.finish_scan(scan_id, summary)
     progress.done()
     return summary
+
+
+def _report_kept_errors(
+    catalog: Catalog, scan_id: int, summary: ScanSummary, progress: Progress
+) -> None:
+    # One query at the end rather than a look-up per kept file: the rescan's hot path
+    # stays a stat and a comparison.
+    reported = {p.path for p in summary.problems}
+    for path, reason in catalog.errors_seen(scan_id):
+        if path not in reported:
+            summary.problems.append(FileProblem(path=path, reason=reason))
+            progress.problem(path, reason)
 
 
 def _finish(results: list[tuple[_Job, list[Asset]]], writer: _Writer, summary: ScanSummary):
