@@ -201,8 +201,10 @@ def scan(
         if not os.path.isdir(root):
             raise ScanError(f"{root}: not a folder (or not readable)")
     if low_impact:
+        # Only the probe workers are made gentle here: renicing the caller would slow a
+        # host application (Blender, Nuke) for the rest of its life. The CLI, a process
+        # of its own, makes itself gentle too.
         workers = 1
-        be_gentle()
     workers = (os.cpu_count() or 1) if workers is None else workers
     started = time.monotonic()
     summary = ScanSummary(roots=paths, catalog=str(catalog.path))
