@@ -85,6 +85,15 @@ class Catalog:
         )
         return {path: (identity, probe_key) for path, identity, probe_key in rows}
 
+    def errors_seen(self, scan_id: int) -> Iterator[tuple[str, str]]:
+        """(path, reason) of every asset in error that a scan saw, including those it kept
+        unchanged from an earlier scan: a file that is still bad is still a problem."""
+        rows = self.conn.execute(
+            "SELECT path, record FROM assets WHERE scan_id = ? AND status = 'error'", (scan_id,)
+        )
+        for path, record in rows:
+            yield path, _decode(record).reason or "unreadable"
+
     def record(self, path: str) -> Asset | None:
         row = self.conn.execute("SELECT record FROM assets WHERE path = ?", (path,)).fetchone()
         return _decode(row[0]) if row else None

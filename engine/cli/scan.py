@@ -15,6 +15,7 @@ from mediaopt.engine.cli.output import (
     open_catalog,
     print_json,
 )
+from mediaopt.engine.scan.lowimpact import be_gentle
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -40,6 +41,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.low_impact:
+        be_gentle()  # this process walks the tree: its stats yield to editors too
     progress = BarProgress() if interactive(args) else None
     with open_catalog(args) as catalog:
         summary = api.scan(

@@ -26,10 +26,11 @@ def be_gentle() -> None:
         pass
 
 
-def io_priority_class() -> int | None:
-    """The calling process's I/O scheduling class (3 is idle), for tests and diagnostics."""
+def io_priority_class(pid: int = 0) -> int | None:
+    """A process's I/O scheduling class (3 is idle; 0 the calling process), for tests and
+    diagnostics."""
     if _IOPRIO_SET is None:
         return None
     libc = ctypes.CDLL(None, use_errno=True)
-    value = libc.syscall(_IOPRIO_SET + 1, _IOPRIO_WHO_PROCESS, 0)  # ioprio_get follows
+    value = libc.syscall(_IOPRIO_SET + 1, _IOPRIO_WHO_PROCESS, pid)  # ioprio_get follows
     return None if value < 0 else value >> _IOPRIO_CLASS_SHIFT

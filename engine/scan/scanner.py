@@ -82,7 +82,9 @@ class _Prober:
         )
         results = []
         for future in done:
-            job = self.pending.pop(future)
+            job = self.pending.pop(future, None)
+            if job is None:
+                continue  # lost with a crashed worker and already resubmitted by _recover
             try:
                 results.append((job, future.result()))
             except BrokenProcessPool:
@@ -199,8 +201,10 @@ def scan(
         if not os.path.isdir(root):
             raise ScanError(f"{root}: not a folder (or not readable)")
     if low_impact:
+        # Only the probe workers are made gentle here: renicing the caller would slow a
+        # host application (Blender, Nuke) for the rest of its life. The CLI, a process
+        # of its own, makes itself gentle too.
         workers = 1
-        be_gentle()
     workers = (os.cpu_count() or 1) if workers is None else workers
     started = time.monotonic()
     summary = ScanSummary(roots=paths, catalog=str(catalog.path))
@@ -230,11 +234,24 @@ def scan(
         writer.flush()
     finally:
         prober.close()
+    _report_kept_errors(catalog, scan_id, summary, progress)
     summary.removed = catalog.remove_unseen(paths, scan_id, unlisted)
     summary.seconds = round(time.monotonic() - started, 3)
     catalog.finish_scan(scan_id, summary)
     progress.done()
     return summary
+
+
+def _report_kept_errors(
+    catalog: Catalog, scan_id: int, summary: ScanSummary, progress: Progress
+) -> None:
+    # One query at the end rather than a look-up per kept file: the rescan's hot path
+    # stays a stat and a comparison.
+    reported = {p.path for p in summary.problems}
+    for path, reason in catalog.errors_seen(scan_id):
+        if path not in reported:
+            summary.problems.append(FileProblem(path=path, reason=reason))
+            progress.problem(path, reason)
 
 
 def _finish(results: list[tuple[_Job, list[Asset]]], writer: _Writer, summary: ScanSummary):

@@ -51,19 +51,15 @@ def group_sequences(files: Iterable[FileEntry]) -> tuple[list[FileEntry], list[F
     if not candidates:
         return singles, []
     groups: list[FrameGroup] = []
+    grouped: set[str] = set()
     for seq in fileseq.findSequencesInList(list(candidates)):
         members = _members(seq, candidates)
-        if members is None:
-            singles.extend(candidates[p] for p in _paths(seq))
-        else:
+        if members is not None:
             groups.append(members)
+            grouped.update(e.path for _, e in members.frames)
+    # Whatever did not form a sequence is a single file, however fileseq spelled it.
+    singles.extend(e for p, e in candidates.items() if p not in grouped)
     return singles, groups
-
-
-def _paths(seq: fileseq.FileSequence) -> list[str]:
-    if seq.frameSet() is None:
-        return [str(seq)]
-    return [seq.frame(f) for f in seq.frameSet()]
 
 
 def _members(seq: fileseq.FileSequence, candidates: dict[str, FileEntry]) -> FrameGroup | None:
@@ -74,16 +70,24 @@ def _members(seq: fileseq.FileSequence, candidates: dict[str, FileEntry]) -> Fra
     if basename.rstrip(_SEPARATORS).lower().endswith("v"):
         return None  # comp_v001, comp_v002: versions of one image, not frames
     padding = max(1, seq.zfill())
+    # `shot-0001.png`: fileseq reads the hyphen as a minus sign; it is a separator.
+    hyphen = bool(basename) and basename[-1] not in _SEPARATORS and min(frame_set) < 0
+    if hyphen:
+        if max(frame_set) > 0:
+            return None
+        basename += "-"
+        padding = max(1, padding - 1)
     frames: list[tuple[int, FileEntry]] = []
     for frame in frame_set:
-        path = seq.frame(frame)
+        path = (
+            f"{seq.dirname()}{basename}{abs(frame):0{padding}d}{seq.extension()}"
+            if hyphen
+            else seq.frame(frame)
+        )
         entry = candidates.get(path)
         if entry is None:
             return None
-        frames.append((int(frame), entry))
-    if basename and basename[-1] not in _SEPARATORS and all(f < 0 for f, _ in frames):
-        # `shot-0001.png`: fileseq reads the hyphen as a minus sign; it is a separator.
-        basename += "-"
-        frames = sorted((-f, e) for f, e in frames)
+        frames.append((abs(int(frame)) if hyphen else int(frame), entry))
+    frames.sort(key=lambda item: item[0])
     pattern = f"{seq.dirname()}{basename}{'#' * padding}{seq.extension()}"
     return FrameGroup(pattern, padding, frames)

@@ -122,9 +122,9 @@ class Walker:
             return
         target = os.path.realpath(path)
         inside = any(target == r or target.startswith(r + os.sep) for r in self._real_roots)
-        if inside and not self.follow_symlinks:
-            return  # the target is cataloged under its own path
-        if not inside and not self.follow_symlinks:
+        if inside:
+            return  # cataloged under its own path; following would count its bytes twice
+        if not self.follow_symlinks:
             self.skipped_links.append(path)
             return
         if stat.S_ISDIR(st.st_mode):

@@ -11,6 +11,7 @@ import stat
 
 from mediaopt.engine.model import Asset, AssetKind, AssetStatus, StreamKind
 from mediaopt.engine.scan.errors import ProbeError
+from mediaopt.engine.scan.probe.ends import truncation
 from mediaopt.engine.scan.probe.image import probe_image
 from mediaopt.engine.scan.probe.mediainfo import probe_av
 from mediaopt.engine.scan.probe.signature import (
@@ -54,6 +55,7 @@ def probe_file(path: str, *, low_impact: bool = False) -> Asset:
         with MediaReader(path, drop_cache=low_impact) as reader:
             head = reader.read_at(0, HEAD_BYTES)
             tail = reader.read_at(max(0, st.st_size - 16), 16)
+            cut_short = truncation(head, reader, st.st_size)
             head_bytes = reader.bytes_read
     except OSError as exc:
         return Asset(
@@ -84,6 +86,8 @@ def probe_file(path: str, *, low_impact: bool = False) -> Asset:
             format=sig.format,
             reason=_os_reason(exc),
         )
+    if cut_short and asset.status is not AssetStatus.ERROR:
+        asset.status, asset.reason = AssetStatus.ERROR, cut_short
     mismatch = extension_mismatch(sig, path)
     if mismatch and asset.status is not AssetStatus.ERROR:
         asset.status = AssetStatus.ERROR
