@@ -86,7 +86,9 @@ def probe_file(path: str, *, low_impact: bool = False) -> Asset:
             format=sig.format,
             reason=_os_reason(exc),
         )
-    if cut_short and asset.status is not AssetStatus.ERROR:
+    if cut_short:
+        # A cut-short file confuses the parsers into vaguer complaints ("no tracks"):
+        # the structural finding is the cause a person can act on.
         asset.status, asset.reason = AssetStatus.ERROR, cut_short
     mismatch = extension_mismatch(sig, path)
     if mismatch and asset.status is not AssetStatus.ERROR:
