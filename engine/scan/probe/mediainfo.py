@@ -19,6 +19,13 @@ PROBE_BUDGET = 2 * 1024 * 1024
 """Hard cap on bytes a probe reads. Headers of every format here fit well inside it; a
 parser asking for more is reading essence, and gets end-of-file instead."""
 
+_BUFFER_SIZE = 16 * 1024
+"""MediaInfo is fed whole buffers and often needs only the start of one before it seeks:
+64 KiB buffers read 1.3-2.6x more than needed on MOV/MP4 (measured on ProRes, H.264 and
+AAC files: 193 -> 145 KiB, 130 -> 50 KiB, 143 -> 95 KiB) for the same fields, and parse
+less (2.6 -> 2.1 ms CPU per probe over the benchmark's movies and audio). Smaller buffers
+start to read more on some files (HEVC MP4: 13 KiB at 16 KiB, 21 KiB at 8 KiB)."""
+
 _STREAM_KINDS = {
     "Video": StreamKind.VIDEO,
     "Audio": StreamKind.AUDIO,
@@ -41,7 +48,12 @@ class AVHeader(msgspec.Struct, kw_only=True):
 def probe_av(path: str, *, drop_cache: bool = False, budget: int = PROBE_BUDGET) -> AVHeader:
     reader = MediaReader(path, budget=budget, drop_cache=drop_cache)
     try:
-        raw = MediaInfo.parse(reader, parse_speed=0, output="JSON", buffer_size=64 * 1024)
+        # full=False: every field read below is in the short JSON too (records compared
+        # equal on the fixture and realworld media) and it is ~8% less CPU (2.06 -> 1.88
+        # ms per probe). A new field read here must be checked against it.
+        raw = MediaInfo.parse(
+            reader, parse_speed=0, output="JSON", buffer_size=_BUFFER_SIZE, full=False
+        )
     except RuntimeError as exc:
         raise ProbeError(f"MediaInfo could not parse the file: {exc}") from exc
     finally:
