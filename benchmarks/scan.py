@@ -9,9 +9,11 @@ Python process so peak RSS is the scan's own, not the corpus builder's, and byte
 measured outside the probes, from the kernel's `rchar` counter:
 
 - Probe workers are children of multiprocessing's fork server, and Linux adds a reaped
-  child's I/O counters to its parent's /proc/<pid>/io. The fork server's `rchar` delta
-  over a scan is therefore every byte the workers read through read(2) (media, plus the
-  small task messages and any module imports), divided by probes for a mean per probe.
+  child's I/O counters to its parent's /proc/<pid>/io. The scan starts the fork server
+  itself (its start-up is part of a real scan's time), so at the end the fork server's
+  `rchar` is its own start-up plus every byte the workers read through read(2): media,
+  task messages and any imports. The start-up alone is then measured by starting the
+  fork server again and running one empty process through it, and subtracted.
 - The per-file distribution (median, max) comes from each Asset's own `probed_bytes`; a
   sequence's two probes count as two files of half its probed bytes each.
 - Worker peak RSS is RUSAGE_CHILDREN's maxrss once the fork server is stopped and reaped.
@@ -58,7 +60,8 @@ class ScanRun(msgspec.Struct, kw_only=True):
     logical_bytes: int
     problems: int
     worker_rchar: int | None
-    """Bytes all probe workers read through read(2), from the fork server's counters."""
+    """Bytes all probe workers read through read(2), from the fork server's counters
+    (the fork server's own start-up subtracted)."""
     main_rchar: int
     """Bytes the scanning process itself read (walk, catalog) during the scan."""
     read_median: float | None = None
@@ -120,16 +123,11 @@ def _peak_rss_self() -> int:
 
 
 def measure_one(root: str, catalog_path: str, workers: int, details: bool) -> ScanRun:
-    import multiprocessing.forkserver as forkserver
     import resource
 
     from mediaopt.engine.api import scan
     from mediaopt.engine.catalog import Catalog
 
-    # Start the fork server first so its own start-up reads are not counted as probes'.
-    forkserver.ensure_running()
-    server = forkserver._forkserver._forkserver_pid  # noqa: SLF001 - no public accessor
-    server_before = _rchar(server) if server else None
     load_before = os.getloadavg()[0]
     with Catalog(catalog_path) as catalog:
         main_before = _rchar()
@@ -139,7 +137,11 @@ def measure_one(root: str, catalog_path: str, workers: int, details: bool) -> Sc
         main_rchar = _rchar() - main_before
         main_peak = _peak_rss_self()
         load_after = os.getloadavg()[0]
-        worker_rchar = _rchar(server) - server_before if server_before is not None else None
+        server_rchar = _stop_fork_server()
+        worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        worker_rchar = None
+        if server_rchar is not None:
+            worker_rchar = server_rchar - (_fork_server_start_up_rchar() or 0)
         run = ScanRun(
             workers=workers,
             seconds=round(seconds, 3),
@@ -153,16 +155,37 @@ def measure_one(root: str, catalog_path: str, workers: int, details: bool) -> Sc
             worker_rchar=worker_rchar,
             main_rchar=main_rchar,
             main_peak_rss=main_peak,
-            worker_peak_rss=None,
+            worker_peak_rss=worker_peak if workers > 0 else None,
             load_before=load_before,
             load_after=load_after,
         )
         if details:
             _probe_distribution(catalog, run)
-    forkserver._forkserver._stop()  # noqa: SLF001 - reaped, so RUSAGE_CHILDREN holds workers
-    if workers > 0:
-        run.worker_peak_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     return run
+
+
+def _stop_fork_server() -> int | None:
+    """The fork server's rchar (its reaped workers' included), then stop and reap it so
+    RUSAGE_CHILDREN holds its and the workers' peak RSS."""
+    import multiprocessing.forkserver as forkserver
+
+    server = forkserver._forkserver._forkserver_pid  # noqa: SLF001 - no public accessor
+    if server is None:
+        return None
+    total = _rchar(server)
+    forkserver._forkserver._stop()  # noqa: SLF001
+    return total
+
+
+def _fork_server_start_up_rchar() -> int | None:
+    import multiprocessing
+
+    # Same preload list as the scan left set; the empty process makes sure the preload
+    # has finished before the counter is read.
+    process = multiprocessing.get_context("forkserver").Process(target=os.getpid)
+    process.start()
+    process.join()
+    return _stop_fork_server()
 
 
 def _probe_distribution(catalog, run: ScanRun) -> None:
@@ -332,7 +355,7 @@ def table(report: Report) -> str:
         f"rescan tree: {report.rescan_tree['files']:,} files; priming scan "
         f"{report.rescan_first_scan.seconds:.1f} s ({report.rescan_first_scan.probed:,} probes)",
         f"machine: {report.cores} cores; median of {report.repeat} run(s); page cache warm; "
-        "rchar includes task messages and worker imports",
+        "rchar includes task messages, not the fork server's start-up",
     ]
     return "\n".join(lines)
 
