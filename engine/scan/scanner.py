@@ -62,6 +62,10 @@ class _Prober:
     def _new_pool(self) -> ProcessPoolExecutor:
         # forkserver: the walker's threads are running, and fork() with threads is unsafe.
         ctx = multiprocessing.get_context("forkserver")
+        # Import the probers (OpenImageIO, MediaInfo: ~0.3 s CPU) once in the fork server
+        # rather than in every worker. `__main__` is the standard library's default; the
+        # CLI's __main__ happens to import them, a host's or a script's need not.
+        ctx.set_forkserver_preload(["__main__", __name__])
         return ProcessPoolExecutor(
             self.workers, mp_context=ctx, initializer=_init_worker, initargs=(self.low_impact,)
         )

@@ -13,7 +13,7 @@ from mediaopt.engine.model import Asset, AssetKind, AssetStatus, StreamKind
 from mediaopt.engine.scan.errors import ProbeError
 from mediaopt.engine.scan.probe.ends import truncation
 from mediaopt.engine.scan.probe.image import probe_image
-from mediaopt.engine.scan.probe.mediainfo import probe_av
+from mediaopt.engine.scan.probe.mediainfo import PROBE_BUDGET, probe_av
 from mediaopt.engine.scan.probe.signature import (
     HEAD_BYTES,
     IMAGE_EXTENSIONS,
@@ -68,7 +68,9 @@ def probe_file(path: str, *, low_impact: bool = False) -> Asset:
         )
     sig = sniff(head, path)
     try:
-        asset = _probe_family(path, sig, base, tail, low_impact)
+        # The signature read counts against the budget: the cap is for the whole probe.
+        budget = PROBE_BUDGET - head_bytes
+        asset = _probe_family(path, sig, base, tail, low_impact, budget)
     except ProbeError as exc:
         asset = Asset(
             **base,
@@ -99,7 +101,9 @@ def probe_file(path: str, *, low_impact: bool = False) -> Asset:
     return asset
 
 
-def _probe_family(path: str, sig: Signature, base: dict, tail: bytes, low_impact: bool) -> Asset:
+def _probe_family(
+    path: str, sig: Signature, base: dict, tail: bytes, low_impact: bool, budget: int
+) -> Asset:
     if sig.family is Family.IMAGE:
         return _probe_still(path, sig, base, tail, low_impact)
     if sig.family is Family.RAW and sig.format == "CinemaDNG":
@@ -112,7 +116,7 @@ def _probe_family(path: str, sig: Signature, base: dict, tail: bytes, low_impact
         asset.format, asset.recognised_as = sig.format, sig.description
         return asset
     if sig.family in (Family.AV, Family.RAW):
-        return _probe_movie(path, sig, base, low_impact)
+        return _probe_movie(path, sig, base, low_impact, budget)
     if sig.family in (Family.PROJECT, Family.OTHER):
         return Asset(**base, kind=AssetKind.OTHER, format=sig.format)
     return Asset(
@@ -161,9 +165,9 @@ def _truncated_still(format_name: str, tail: bytes) -> str | None:
     return None
 
 
-def _probe_movie(path: str, sig: Signature, base: dict, low_impact: bool) -> Asset:
+def _probe_movie(path: str, sig: Signature, base: dict, low_impact: bool, budget: int) -> Asset:
     try:
-        header = probe_av(path, drop_cache=low_impact)
+        header = probe_av(path, drop_cache=low_impact, budget=budget)
     except ProbeError:
         if sig.family is Family.RAW:
             return _raw_partial(sig, base)

@@ -51,7 +51,10 @@ class AVHeader(msgspec.Struct, kw_only=True):
 def probe_av(path: str, *, drop_cache: bool = False, budget: int = PROBE_BUDGET) -> AVHeader:
     reader = MediaReader(path, budget=budget, drop_cache=drop_cache)
     try:
-        raw = MediaInfo.parse(reader, parse_speed=0, output="JSON", buffer_size=_CHUNK)
+        # full=False: every field read here is in the short JSON too (records compared
+        # equal on the fixture and realworld media) for ~8% less CPU per probe. A new
+        # field read here must be checked against it.
+        raw = MediaInfo.parse(reader, parse_speed=0, output="JSON", buffer_size=_CHUNK, full=False)
         tracks = msgspec.json.decode(raw).get("media", {}).get("track", []) if raw else []
         general = next((t for t in tracks if t.get("@type") == "General"), {})
         depths = _quicktime_depths(reader, general, tracks)
