@@ -25,6 +25,7 @@ from mediaopt.engine.model import (
     AssetKind,
     AssetStatus,
     BandwidthNeed,
+    CurveSegment,
     NeedReport,
     TimelineCurve,
     Workflow,
@@ -92,20 +93,7 @@ def timeline_need(curve: TimelineCurve, workflow: Workflow) -> WorkflowNeed:
     best = None
     weighted = 0.0
     for seg in curve.segments:
-        movie = sequence = opens = average = 0.0
-        streams = 0
-        for i in seg.clips:
-            clip = curve.clips[i]
-            if not _plays(workflow, clip.file_opens_per_s > 0):
-                continue
-            copies = workflow.angles if clip.kind == "video" else 1
-            streams += copies
-            average += clip.average_bytes_per_s * copies
-            opens += clip.file_opens_per_s * copies
-            if clip.file_opens_per_s > 0:
-                sequence += clip.peak_bytes_per_s * copies
-            else:
-                movie += clip.peak_bytes_per_s * copies
+        movie, sequence, opens, streams, average = segment_need(curve, seg, workflow)
         weighted += average * (seg.end_s - seg.start_s)
         if best is None or movie + sequence > best[0] + best[1]:
             best = (movie, sequence, opens, streams, seg)
@@ -145,6 +133,28 @@ def timeline_need(curve: TimelineCurve, workflow: Workflow) -> WorkflowNeed:
         ],
         heaviest_sequence=heaviest.path if heaviest else None,
     )
+
+
+def segment_need(
+    curve: TimelineCurve, seg: CurveSegment, workflow: Workflow
+) -> tuple[float, float, float, int, float]:
+    """(movie peak, sequence peak, file opens, streams, average) at 1x for one stretch of
+    the timeline under a workflow's media and angles; multiply by its speed."""
+    movie = sequence = opens = average = 0.0
+    streams = 0
+    for i in seg.clips:
+        clip = curve.clips[i]
+        if not _plays(workflow, clip.file_opens_per_s > 0):
+            continue
+        copies = workflow.angles if clip.kind == "video" else 1
+        streams += copies
+        average += clip.average_bytes_per_s * copies
+        opens += clip.file_opens_per_s * copies
+        if clip.file_opens_per_s > 0:
+            sequence += clip.peak_bytes_per_s * copies
+        else:
+            movie += clip.peak_bytes_per_s * copies
+    return movie, sequence, opens, streams, average
 
 
 def assets_need(subject: str, needs: Iterable[BandwidthNeed], workflow: Workflow) -> WorkflowNeed:

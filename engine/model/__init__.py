@@ -15,6 +15,7 @@ from mediaopt.engine.model.assets import (
 )
 from mediaopt.engine.model.bandwidth import (
     BandwidthNeed,
+    CheckReport,
     ClipUse,
     CurveSegment,
     NeedReport,
@@ -34,6 +35,7 @@ __all__ = [
     "AssetKind",
     "AssetStatus",
     "BandwidthNeed",
+    "CheckReport",
     "ClipUse",
     "CurveSegment",
     "ExrChannel",

@@ -208,3 +208,13 @@ class NeedReport(msgspec.Struct, kw_only=True, omit_defaults=True):
     workflows: list[WorkflowNeed] = []
     problems: list[str] = []
     """Media that could not be measured, each naming the file and the reason."""
+
+
+class CheckReport(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """`mediaopt bandwidth check`: the need, the storage measured, and the verdicts."""
+
+    need: NeedReport
+    storage: StorageMeasurement
+    verdicts: list[Verdict]
+    chart: str | None = None
+    """The SVG chart written, when one was asked for."""
