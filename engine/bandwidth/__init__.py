@@ -54,6 +54,7 @@ def will_it_work(
     seconds: float = 6.0,
     max_bytes: int = 2_000_000_000,
     streams: int = 4,
+    scratch: str | os.PathLike[str] | None = None,
     throttle: Throttle | None = None,
     low_impact: bool = False,
     chart: str | os.PathLike[str] | None = None,
@@ -68,6 +69,7 @@ def will_it_work(
             seconds=seconds,
             max_bytes=max_bytes,
             streams=streams,
+            scratch=scratch,
             throttle=throttle,
             low_impact=low_impact,
         )

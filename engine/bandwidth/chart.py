@@ -66,8 +66,9 @@ def curve_svg(curve: TimelineCurve, workflow: Workflow, verdict: Verdict | None 
             f"{escape(timecode_at(curve, t))}</text>"
         )
     if verdict is not None:
-        cap, usable = verdict.capacity_bytes_per_s, verdict.capacity_bytes_per_s / (
-            1 + verdict.headroom
+        cap, usable = (
+            verdict.capacity_bytes_per_s,
+            verdict.capacity_bytes_per_s / (1 + verdict.headroom),
         )
         parts += [
             _hline(x(0), x(duration), y(cap), "#d62728", "", f"storage {cap / MB:.0f} MB/s"),
