@@ -144,16 +144,19 @@ def window_peak(events: list[tuple[float, int]], duration_s: float) -> tuple[flo
     until its left edge meets an event loses nothing), or is the last full second."""
     if duration_s <= 1.0:
         return sum(size for _, size in events) / max(duration_s, 1e-9), 0.0
+    # Packet times are frame multiples (k/24 s) in float: a packet exactly one second
+    # after the window's start must fall outside it however the floats round.
+    edge = 1.0 - 1e-6
     starts = [t for t, _ in events if t <= duration_s - 1.0] + [duration_s - 1.0]
     best, best_at = 0, 0.0
     lo = hi = 0
     total = 0
     n = len(events)
     for s in sorted(starts):
-        while hi < n and events[hi][0] < s + 1.0:
+        while hi < n and events[hi][0] < s + edge:
             total += events[hi][1]
             hi += 1
-        while lo < hi and events[lo][0] < s:
+        while lo < hi and events[lo][0] < s - 1e-6:
             total -= events[lo][1]
             lo += 1
         if total > best:
