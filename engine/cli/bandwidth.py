@@ -200,7 +200,7 @@ def show_verdicts(verdicts: list[Verdict], title: str = "Will it work") -> None:
         "need MB/s",
         "have MB/s",
         "files/s",
-        "headroom",
+        "spare",
         "result",
         "max streams",
         title=title,
