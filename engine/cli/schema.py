@@ -9,7 +9,13 @@ import msgspec
 from mediaopt.engine.cli.output import print_json
 from mediaopt.engine.cli.refs import RefsReport
 from mediaopt.engine.cli.stats import StatsReport
-from mediaopt.engine.model import Asset, ScanSummary
+from mediaopt.engine.model import (
+    Asset,
+    CheckReport,
+    NeedReport,
+    ScanSummary,
+    StorageMeasurement,
+)
 from mediaopt.engine.report import Report
 
 OUTPUTS: dict[str, object] = {
@@ -18,6 +24,9 @@ OUTPUTS: dict[str, object] = {
     "find": Asset,
     "stats": StatsReport,
     "refs": RefsReport,
+    "bandwidth-need": NeedReport,
+    "bandwidth-measure": StorageMeasurement,
+    "bandwidth-check": CheckReport,
     "report": Report,
 }
 

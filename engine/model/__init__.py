@@ -13,6 +13,20 @@ from mediaopt.engine.model.assets import (
     StreamKind,
     Window,
 )
+from mediaopt.engine.model.bandwidth import (
+    BandwidthNeed,
+    CheckReport,
+    ClipUse,
+    CurveSegment,
+    NeedReport,
+    PeakSource,
+    ReadTest,
+    StorageMeasurement,
+    TimelineCurve,
+    Verdict,
+    Workflow,
+    WorkflowNeed,
+)
 from mediaopt.engine.model.projects import Project, Reference, ReferenceTarget
 from mediaopt.engine.model.scan import FileProblem, ScanSummary
 
@@ -20,14 +34,26 @@ __all__ = [
     "Asset",
     "AssetKind",
     "AssetStatus",
+    "BandwidthNeed",
+    "CheckReport",
+    "ClipUse",
+    "CurveSegment",
     "ExrChannel",
     "FileProblem",
     "FrameSequence",
+    "NeedReport",
+    "PeakSource",
     "Project",
+    "ReadTest",
     "Reference",
     "ReferenceTarget",
     "ScanSummary",
+    "StorageMeasurement",
     "Stream",
     "StreamKind",
+    "TimelineCurve",
+    "Verdict",
     "Window",
+    "Workflow",
+    "WorkflowNeed",
 ]

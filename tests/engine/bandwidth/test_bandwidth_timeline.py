@@ -1,0 +1,116 @@
+"""A timeline's curve: clips playing at once across tracks, its peak and where it is."""
+
+from __future__ import annotations
+
+import opentimelineio as otio
+import pytest
+
+from mediaopt.engine.bandwidth import BandwidthError, need, timeline_curve
+from mediaopt.engine.bandwidth.need import describer
+from mediaopt.fixtures.timelines import ClipSpec, write_timeline
+
+
+@pytest.fixture
+def overlapping(tmp_path, prores, h264, exr_sequence, wav):
+    """V1 ProRes 0-48, V2 H.264 12-36, V3 EXR frames 1030-1041 at 18-30, A1 WAV 0-48."""
+    pattern, _ = exr_sequence
+    return write_timeline(
+        tmp_path / "cut.otio",
+        {
+            "V1": ("video", [ClipSpec(media=str(prores), duration=48)]),
+            "V2": ("video", [ClipSpec(media=str(h264), duration=24, gap_before=12)]),
+            "V3": (
+                "video",
+                [ClipSpec(media=pattern, duration=12, gap_before=18, source_start=1030)],
+            ),
+            "A1": ("audio", [ClipSpec(media=str(wav), duration=48)]),
+        },
+        start_timecode="01:00:00:00",
+    )
+
+
+def test_peak_is_where_all_tracks_overlap_with_its_timecode(
+    overlapping, prores, h264, exr_sequence, truth
+):
+    curve = timeline_curve(overlapping, describer(None))
+    pattern, _ = exr_sequence
+    used = truth.sequence_sizes(pattern, list(range(1030, 1042)))
+    expected = (
+        truth.packet_peak(prores, 2.0)
+        + truth.packet_peak(h264, 2.0)
+        + sum(used) * 24 / len(used)
+        + 48000 * 3 * 2
+    )
+    assert curve.peak_bytes_per_s == pytest.approx(expected, rel=0.02)
+    assert curve.peak_timecode == "01:00:00:18"
+    assert curve.peak_start_s == pytest.approx(0.75)
+    assert {c.split(": ")[0] for c in curve.peak_clips} == {"V1", "V2", "V3", "A1"}
+    assert curve.peak_file_opens_per_s == 24
+    assert curve.duration_s == pytest.approx(2.0)
+    # Before V2 enters only the ProRes and the audio play.
+    first = curve.segments[0]
+    assert first.start_s == 0 and first.end_s == pytest.approx(0.5)
+    assert len(first.clips) == 2
+
+
+def test_dissolve_reads_both_clips_during_the_transition(tmp_path, h264, truth):
+    rate = 24
+    track = otio.schema.Track(name="V1")
+    for name in ("a", "b"):
+        if name == "b":
+            track.append(
+                otio.schema.Transition(
+                    in_offset=otio.opentime.RationalTime(6, rate),
+                    out_offset=otio.opentime.RationalTime(6, rate),
+                )
+            )
+        track.append(
+            otio.schema.Clip(
+                name=name,
+                media_reference=otio.schema.ExternalReference(target_url=h264.as_uri()),
+                source_range=otio.opentime.TimeRange(
+                    otio.opentime.RationalTime(6, rate), otio.opentime.RationalTime(24, rate)
+                ),
+            )
+        )
+    timeline = otio.schema.Timeline(name="dissolve")
+    timeline.tracks.append(track)
+    path = tmp_path / "dissolve.otio"
+    otio.adapters.write_to_file(timeline, str(path))
+    curve = timeline_curve(path, describer(None))
+    one = truth.packet_peak(h264, 2.0)
+    assert curve.peak_bytes_per_s == pytest.approx(2 * one, rel=0.02)
+    assert curve.peak_timecode == "00:00:00:18"  # the cut at frame 24, less 6 frames
+
+
+def test_missing_media_is_reported_by_clip_and_counts_nothing(tmp_path, h264):
+    path = write_timeline(
+        tmp_path / "cut.otio",
+        {
+            "V1": ("video", [ClipSpec(media=str(h264), duration=24)]),
+            "V2": ("video", [ClipSpec(media=str(tmp_path / "lost.mov"), duration=24)]),
+        },
+    )
+    report = need(path)
+    assert any("V2" in p and "lost.mov" in p for p in report.problems)
+    lost = [c for c in report.timeline.clips if c.track == "V2"][0]
+    assert lost.peak_bytes_per_s == 0
+
+
+def test_multicam_and_shuttle_scale_the_timeline_peak(overlapping):
+    report = need(overlapping, workflows=["playback", "multicam", "shuttle", "vfx_review"])
+    by = {w.workflow: w for w in report.workflows}
+    audio = next(c.peak_bytes_per_s for c in report.timeline.clips if c.track == "A1")
+    video = by["playback"].bytes_per_s - audio
+    assert by["multicam"].bytes_per_s == pytest.approx(4 * video + audio)
+    assert by["shuttle"].bytes_per_s == pytest.approx(2 * by["playback"].bytes_per_s)
+    assert by["vfx_review"].movie_bytes_per_s == 0
+    assert by["vfx_review"].peak_clips == ["V3: plate.####.exr"]
+    assert by["playback"].peak_timecode == "01:00:00:18"
+
+
+def test_unreadable_timeline_names_the_file(tmp_path):
+    bad = tmp_path / "broken.otio"
+    bad.write_text("{ not json")
+    with pytest.raises(BandwidthError, match="broken.otio"):
+        need(bad)
