@@ -9,7 +9,9 @@ from pathlib import Path
 from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.cli.output import BarProgress, console, human_bytes, interactive, table
-from mediaopt.engine.report import build_report, write_html
+from mediaopt.engine.model import ScanSummary
+from mediaopt.engine.report import Section, build_report, write_html
+from mediaopt.engine.report.bandwidth import bandwidth_section
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -40,15 +42,29 @@ def run(args: argparse.Namespace) -> int:
         )
         _show_stats(catalog)
         _show_assets(catalog)
+        _show_problems(summary)
+        # Each analysis prints its own view and contributes a section to the report.
+        sections = [_bandwidth(production.root, catalog)]
         report = write_html(
-            build_report(catalog, title="mediaopt demo production"), base / "report.html"
+            build_report(catalog, title="mediaopt demo production", extra=sections),
+            base / "report.html",
         )
-    console.print(f"\n[bold]Files that could not be read[/bold] ({len(summary.problems)}):")
-    for problem in summary.problems:
-        console.print(f"  {Path(problem.path).name}: {problem.reason}", highlight=False)
     console.print(f"\nHTML report: {report}", highlight=False)
     console.print(f"Try: mediaopt find --catalog {catalog_path} --kind sequence", highlight=False)
     return 0
+
+
+def _show_problems(summary: ScanSummary) -> None:
+    console.print(f"\n[bold]Files that could not be read[/bold] ({len(summary.problems)}):")
+    for problem in summary.problems:
+        console.print(f"  {Path(problem.path).name}: {problem.reason}", highlight=False)
+
+
+def _bandwidth(root: str, catalog: Catalog) -> Section:
+    from mediaopt.engine.cli.bandwidth import demo_check
+
+    console.print()
+    return bandwidth_section(demo_check(root, catalog))
 
 
 def _show_stats(catalog: Catalog) -> None:
