@@ -13,6 +13,17 @@ from mediaopt.engine.model.assets import (
     StreamKind,
     Window,
 )
+from mediaopt.engine.model.lineage import LineageEdge, LineageKind, LineageReport
+from mediaopt.engine.model.orphans import (
+    Orphan,
+    OrphanCategory,
+    OrphanReport,
+    ProjectRead,
+    ProjectsReport,
+    ProjectSummary,
+    Uncertain,
+    UnresolvedReference,
+)
 from mediaopt.engine.model.projects import Project, Reference, ReferenceTarget
 from mediaopt.engine.model.scan import FileProblem, ScanSummary
 
@@ -23,11 +34,22 @@ __all__ = [
     "ExrChannel",
     "FileProblem",
     "FrameSequence",
+    "LineageEdge",
+    "LineageKind",
+    "LineageReport",
+    "Orphan",
+    "OrphanCategory",
+    "OrphanReport",
     "Project",
+    "ProjectRead",
+    "ProjectSummary",
+    "ProjectsReport",
     "Reference",
     "ReferenceTarget",
     "ScanSummary",
     "Stream",
     "StreamKind",
+    "Uncertain",
+    "UnresolvedReference",
     "Window",
 ]

@@ -1,0 +1,88 @@
+"""Read projects and resolve their references once, for every analysis that needs them."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable
+
+import msgspec
+
+from mediaopt.engine.model import Project
+from mediaopt.engine.projects.index import CatalogIndex
+from mediaopt.engine.projects.pathmap import PathMap
+from mediaopt.engine.projects.readers import project_kind, read_project
+from mediaopt.engine.projects.resolve import Resolution, resolve
+
+DAY = 86400.0
+
+
+class ResolvedProject(msgspec.Struct, kw_only=True):
+    project: Project
+    resolutions: list[Resolution]
+    """One per reference, in the project's order."""
+    mtime: float
+    """The project file's own modification time."""
+    last_activity: float
+    """Latest change to the project file or any asset it uses."""
+    active: bool
+    explicit: bool
+    """Named by the user rather than discovered under a root: always active."""
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.project.errors)
+
+    @property
+    def assets(self) -> set[str]:
+        return {a for r in self.resolutions for a in r.assets}
+
+
+def discover_projects(index: CatalogIndex, roots: list[str]) -> list[str]:
+    """Project files under the roots that a reader knows, from the catalog."""
+    return sorted(e.path for e in index.under(roots) if e.sequence is None and _kind(e.path))
+
+
+def _kind(path: str) -> str | None:
+    try:
+        return project_kind(path)
+    except Exception:  # a reader's sniffing must not stop the run
+        return None
+
+
+def read_projects(
+    paths: Iterable[str],
+    index: CatalogIndex,
+    path_map: PathMap,
+    *,
+    dormant_days: float,
+    now: float | None = None,
+    explicit: bool = False,
+) -> list[ResolvedProject]:
+    now = time.time() if now is None else now
+    read = []
+    for path in paths:
+        path = os.path.abspath(path)
+        project = read_project(path)
+        resolutions = [resolve(ref, path, index, path_map) for ref in project.references]
+        try:
+            mtime = os.stat(path).st_mtime
+        except OSError as exc:
+            mtime = 0.0
+            if not project.errors:
+                project.errors = [f"{path}: {exc.strerror}"]
+        times = [mtime] + [
+            index.by_path[a].mtime for r in resolutions for a in r.assets if a in index.by_path
+        ]
+        last = max(times)
+        read.append(
+            ResolvedProject(
+                project=project,
+                resolutions=resolutions,
+                mtime=mtime,
+                last_activity=last,
+                active=explicit or now - last <= dormant_days * DAY,
+                explicit=explicit,
+            )
+        )
+    return read
