@@ -11,11 +11,9 @@ version a project uses (`superseded`) or is simply unused (`unreferenced`).
 from __future__ import annotations
 
 import os
-import time
 from collections import defaultdict
 
 from mediaopt.engine.catalog import Catalog
-from mediaopt.engine.lineage import infer_edges, project_edges
 from mediaopt.engine.model import (
     LineageEdge,
     LineageKind,
@@ -29,12 +27,7 @@ from mediaopt.engine.model import (
 from mediaopt.engine.projects.config import DEFAULT_DORMANT_DAYS, DEFAULT_GRACE_DAYS
 from mediaopt.engine.projects.index import CatalogIndex, Entry
 from mediaopt.engine.projects.pathmap import PathMap
-from mediaopt.engine.projects.session import (
-    DAY,
-    ResolvedProject,
-    discover_projects,
-    read_projects,
-)
+from mediaopt.engine.projects.session import DAY, ResolvedProject, Session, open_session
 
 MEDIA_KINDS = {"video", "audio", "image", "sequence"}
 """Only media can be orphans; project files, documents and sidecars are someone's work."""
@@ -54,22 +47,21 @@ def find_orphans(
 ) -> OrphanReport:
     """The orphan report for `roots`. `projects` are project files to honour; when none
     are given, every project file cataloged under the roots is read."""
-    index = catalog if isinstance(catalog, CatalogIndex) else CatalogIndex.from_catalog(catalog)
-    roots = [os.path.abspath(r) for r in roots]
-    path_map = path_map or PathMap()
-    now = time.time() if now is None else now
-    if projects:
-        read = read_projects(
-            projects, index, path_map, dormant_days=dormant_days, now=now, explicit=True
-        )
-    else:
-        read = read_projects(
-            discover_projects(index, roots), index, path_map, dormant_days=dormant_days, now=now
-        )
-    edges = list(infer_edges(index.under(roots)))
-    for rp in read:
-        edges += project_edges(rp.project, rp.resolutions)
-    return classify(index, roots, read, edges, grace_days=grace_days, now=now)
+    session = open_session(
+        catalog, roots, projects=projects, path_map=path_map, dormant_days=dormant_days, now=now
+    )
+    return orphans_in(session, grace_days=grace_days)
+
+
+def orphans_in(session: Session, *, grace_days: float = DEFAULT_GRACE_DAYS) -> OrphanReport:
+    return classify(
+        session.index,
+        session.roots,
+        session.projects,
+        session.edges,
+        grace_days=grace_days,
+        now=session.now,
+    )
 
 
 def classify(

@@ -8,7 +8,10 @@ from collections.abc import Iterable
 
 import msgspec
 
-from mediaopt.engine.model import Project
+from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.lineage import infer_edges, project_edges
+from mediaopt.engine.model import LineageEdge, Project
+from mediaopt.engine.projects.config import DEFAULT_DORMANT_DAYS
 from mediaopt.engine.projects.index import CatalogIndex
 from mediaopt.engine.projects.pathmap import PathMap
 from mediaopt.engine.projects.readers import project_kind, read_project
@@ -18,6 +21,8 @@ DAY = 86400.0
 
 
 class ResolvedProject(msgspec.Struct, kw_only=True):
+    """A project read, with where each of its references points."""
+
     project: Project
     resolutions: list[Resolution]
     """One per reference, in the project's order."""
@@ -86,3 +91,40 @@ def read_projects(
             )
         )
     return read
+
+
+class Session(msgspec.Struct, kw_only=True):
+    """The catalog indexed, the projects read and resolved, the lineage found: the shared
+    ground of the projects, orphans and lineage analyses."""
+
+    index: CatalogIndex
+    roots: list[str]
+    projects: list[ResolvedProject]
+    edges: list[LineageEdge]
+    now: float
+
+
+def open_session(
+    catalog: Catalog | CatalogIndex,
+    roots: list[str],
+    *,
+    projects: list[str] | None = None,
+    path_map: PathMap | None = None,
+    dormant_days: float = DEFAULT_DORMANT_DAYS,
+    now: float | None = None,
+) -> Session:
+    """Index the catalog, read `projects` (or those found under the roots when none are
+    given), resolve their references and gather lineage under the roots."""
+    index = catalog if isinstance(catalog, CatalogIndex) else CatalogIndex.from_catalog(catalog)
+    roots = [os.path.abspath(r) for r in roots]
+    path_map = path_map or PathMap()
+    now = time.time() if now is None else now
+    explicit = bool(projects)
+    paths = projects if projects else discover_projects(index, roots)
+    read = read_projects(
+        paths, index, path_map, dormant_days=dormant_days, now=now, explicit=explicit
+    )
+    edges = list(infer_edges(index.under(roots)))
+    for rp in read:
+        edges += project_edges(rp.project, rp.resolutions)
+    return Session(index=index, roots=roots, projects=read, edges=edges, now=now)
