@@ -75,6 +75,19 @@ def stem(path: str) -> str:
     return name.rstrip(_SEPARATORS).casefold()
 
 
+def stems(path: str) -> set[str]:
+    """The stem, and for a file named like a frame (`x.0001.exr`) also the stem of its
+    sequence: a project may name one frame where the catalog holds the sequence, or the
+    reverse when only one frame is on disk."""
+    found = {stem(path)}
+    parsed = frame_of(path)
+    if parsed:
+        head, tail, _, digits = parsed
+        found.add(stem(f"{head}{'#' * digits}{tail}"))
+    found.discard("")
+    return found
+
+
 def sequence_key(pattern: str) -> tuple[str, str, int | None] | None:
     """(text before the frame token, text after it, padding or None for `%d`) of a
     `####`, `%04d`, `$F4` or `@@@@` pattern; None when it holds no frame token."""
@@ -115,7 +128,8 @@ class CatalogIndex:
         for entry in entries:
             self.by_path[entry.path] = entry
             self.by_folded[entry.path.casefold()] = entry
-            self.by_stem[stem(entry.path)].append(entry)
+            for name in stems(entry.path):
+                self.by_stem[name].append(entry)
             if entry.reel:
                 self.by_reel[entry.reel.casefold()].append(entry)
             if entry.sequence:

@@ -13,7 +13,7 @@ import os
 import msgspec
 
 from mediaopt.engine.model import Reference, ReferenceTarget
-from mediaopt.engine.projects.index import CatalogIndex, Entry, sequence_key, stem
+from mediaopt.engine.projects.index import CatalogIndex, Entry, sequence_key, stems
 from mediaopt.engine.projects.pathmap import PathMap, normalise
 
 # Slack around a clip's timecode span: EDL sources are often trimmed a few frames beyond
@@ -121,10 +121,9 @@ def _covers(entry: Entry, seconds: float) -> bool:
 def _candidates(reference: Reference, index: CatalogIndex) -> list[str]:
     """Assets a reference might mean: same file stem as its path or clip name, or the
     same reel at an overlapping timecode."""
-    names = {stem(normalise(reference.path))} if reference.path else set()
+    names = stems(normalise(reference.path)) if reference.path else set()
     if reference.name:
-        names.add(stem(reference.name))
-    names.discard("")
+        names |= stems(reference.name)
     found = {e.path for name in names for e in index.by_stem.get(name, ())}
     found.update(e.path for e in _reel_matches(reference, index))
     return sorted(found)
