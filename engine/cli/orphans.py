@@ -32,6 +32,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--grace-days", type=float, metavar="N", help="never call files changed since (14)"
     )
+    p.add_argument(
+        "--unreadable-scope-depth",
+        type=int,
+        metavar="N",
+        help="an unreadable project puts in doubt the first N folders under its root "
+        "(default: all the roots)",
+    )
     add_project_options(p)
     add_catalog_option(p)
     add_json_option(p)
@@ -48,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
             path_map=PathMap.parse(settings.path_map),
             grace_days=settings.grace_days,
             dormant_days=settings.dormant_days,
+            unreadable_scope_depth=settings.unreadable_scope_depth,
         )
     if args.json:
         print_json(report)

@@ -37,6 +37,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         settings.dormant_days = args.dormant_days
     if getattr(args, "grace_days", None) is not None:
         settings.grace_days = args.grace_days
+    if getattr(args, "unreadable_scope_depth", None) is not None:
+        settings.unreadable_scope_depth = args.unreadable_scope_depth
     if getattr(args, "convention", None):
         settings.conventions = [*settings.conventions, *args.convention]
     return settings

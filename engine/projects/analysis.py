@@ -49,7 +49,11 @@ def analyse_production(
         projects=summarise_projects(
             session, conventions=settings.conventions, dormant_days=settings.dormant_days
         ),
-        orphans=orphans_in(session, grace_days=settings.grace_days),
+        orphans=orphans_in(
+            session,
+            grace_days=settings.grace_days,
+            unreadable_scope_depth=settings.unreadable_scope_depth,
+        ),
         lineage=lineage_in(session),
     )
 

@@ -12,6 +12,7 @@ one `--config` names::
 
     [orphans]
     grace_days = 14
+    unreadable_scope_depth = 1   # an unreadable project puts only its show in doubt
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class Settings(msgspec.Struct, kw_only=True):
     """Folder conventions, e.g. `{show}/{seq}/{shot}`, relative to a root."""
     dormant_days: float = DEFAULT_DORMANT_DAYS
     grace_days: float = DEFAULT_GRACE_DAYS
+    unreadable_scope_depth: int | None = None
+    """What an unreadable project may use: None for all the roots, N for the first N
+    folders under its root (1 where each show under the root keeps its own media)."""
 
 
 class ConfigError(ValueError):
@@ -67,6 +71,7 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
                 "conventions": projects.get("conventions", []),
                 "dormant_days": projects.get("dormant_days", DEFAULT_DORMANT_DAYS),
                 "grace_days": orphans.get("grace_days", DEFAULT_GRACE_DAYS),
+                "unreadable_scope_depth": orphans.get("unreadable_scope_depth"),
             },
             Settings,
         )

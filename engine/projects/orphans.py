@@ -21,6 +21,7 @@ from mediaopt.engine.model import (
     OrphanCategory,
     OrphanReport,
     ProjectRead,
+    ReferenceTarget,
     Uncertain,
     UnresolvedReference,
 )
@@ -44,16 +45,24 @@ def find_orphans(
     grace_days: float = DEFAULT_GRACE_DAYS,
     dormant_days: float = DEFAULT_DORMANT_DAYS,
     now: float | None = None,
+    unreadable_scope_depth: int | None = None,
 ) -> OrphanReport:
     """The orphan report for `roots`. `projects` are project files to honour; when none
-    are given, every project file cataloged under the roots is read."""
+    are given, every project file cataloged under the roots is read. A project that
+    cannot be read makes everything under the roots uncertain, or with
+    `unreadable_scope_depth` N, everything in the first N folders under its root."""
     session = open_session(
         catalog, roots, projects=projects, path_map=path_map, dormant_days=dormant_days, now=now
     )
-    return orphans_in(session, grace_days=grace_days)
+    return orphans_in(session, grace_days=grace_days, unreadable_scope_depth=unreadable_scope_depth)
 
 
-def orphans_in(session: Session, *, grace_days: float = DEFAULT_GRACE_DAYS) -> OrphanReport:
+def orphans_in(
+    session: Session,
+    *,
+    grace_days: float = DEFAULT_GRACE_DAYS,
+    unreadable_scope_depth: int | None = None,
+) -> OrphanReport:
     return classify(
         session.index,
         session.roots,
@@ -61,6 +70,7 @@ def orphans_in(session: Session, *, grace_days: float = DEFAULT_GRACE_DAYS) -> O
         session.edges,
         grace_days=grace_days,
         now=session.now,
+        unreadable_scope_depth=unreadable_scope_depth,
     )
 
 
@@ -72,6 +82,7 @@ def classify(
     *,
     grace_days: float,
     now: float,
+    unreadable_scope_depth: int | None = None,
 ) -> OrphanReport:
     report = OrphanReport(roots=roots, grace_days=grace_days)
     referenced: dict[str, str] = {}
@@ -79,7 +90,11 @@ def classify(
     maybe: dict[str, str] = {}
     for rp in read:
         _note_project(rp, report, referenced, dormant, maybe)
-    failed_scopes = [_scope(rp.project.path, roots) for rp in read if rp.failed]
+    failed_scopes = [
+        (_scope(rp.project.path, roots, unreadable_scope_depth), why)
+        for rp in read
+        if (why := _unknowable(rp))
+    ]
     sources = _needed_sources(set(referenced), edges)
     superseded = _superseded(set(referenced), edges)
     derived_from = {
@@ -141,26 +156,43 @@ def _note_project(
                 maybe.setdefault(candidate, f"may be {what!s} that {name} references unresolved")
 
 
-def _scope(project_path: str, roots: list[str]) -> str:
-    """What a project that could not be read might reference: everything in the top
-    folder under its root (a show, a job), or the whole root when it sits at the top.
-    A project outside every root gets every root: it could point anywhere."""
+def _unknowable(rp: ResolvedProject) -> str | None:
+    """Why what this project uses cannot be fully known, if it cannot."""
+    name = rp.project.path
+    if rp.failed:
+        return f"{name} could not be read"
+    for ref, res in zip(rp.project.references, rp.resolutions, strict=True):
+        if ref.target is ReferenceTarget.UNRESOLVABLE and not res.resolved:
+            return f"{name} has a path only running code could work out ({ref.path})"
+    return None
+
+
+def _scope(project_path: str, roots: list[str], depth: int | None) -> str:
+    """What a project that could not be read might reference. By default every root: a
+    cut can point anywhere. With `depth`, the first `depth` folders under the root that
+    holds it (1: its show, where each show keeps its own media), never deeper than the
+    project's own folder. A project outside every root gets every root."""
+    if depth is None:
+        return os.sep
     for root in roots:
         base = root.rstrip(os.sep) + os.sep
         if project_path.startswith(base):
-            parts = project_path[len(base) :].split(os.sep)
-            return root if len(parts) < 2 else os.path.join(root, parts[0])
+            folders = project_path[len(base) :].split(os.sep)[:-1]
+            return os.path.join(root, *folders[:depth])
     return os.sep
 
 
 def _doubt(
-    entry: Entry, maybe: dict[str, str], dormant: dict[str, str], failed_scopes: list[str]
+    entry: Entry,
+    maybe: dict[str, str],
+    dormant: dict[str, str],
+    failed_scopes: list[tuple[str, str]],
 ) -> str | None:
     if entry.path in maybe:
         return maybe[entry.path]
-    for scope in failed_scopes:
+    for scope, why in failed_scopes:
         if scope == os.sep or entry.path.startswith(scope.rstrip(os.sep) + os.sep):
-            return f"a project under {scope} could not be read; it may use this"
+            return f"{why}; it may use this"
     if entry.path in dormant:
         return f"used by the dormant project {dormant[entry.path]}"
     if entry.status == "error":

@@ -9,6 +9,7 @@ resolve is listed with its nearest candidates, so the orphan analysis can keep t
 from __future__ import annotations
 
 import os
+import re
 
 import msgspec
 
@@ -19,6 +20,11 @@ from mediaopt.engine.projects.pathmap import PathMap, normalise
 # Slack around a clip's timecode span: EDL sources are often trimmed a few frames beyond
 # the media's handles, and a reel match one second off is still the same take.
 _TIMECODE_SLACK_S = 1.0
+
+
+# The one expression Nuke artists put in nearly every `file` knob, "the script's folder":
+# worked out here as text, never evaluated. Anything else in brackets stays unresolvable.
+_NUKE_SCRIPT_DIR = re.compile(r"\[\s*file\s+dirname\s+\[\s*value\s+root\.name\s*\]\s*\]")
 
 
 class Resolution(msgspec.Struct, kw_only=True):
@@ -42,8 +48,10 @@ def resolve(
     reference: Reference, project_path: str, index: CatalogIndex, path_map: PathMap
 ) -> Resolution:
     project_dir = os.path.dirname(os.path.abspath(project_path))
-    if reference.path and reference.target is not ReferenceTarget.UNRESOLVABLE:
-        tried = path_map.local_paths(reference.path, project_dir)
+    written = _NUKE_SCRIPT_DIR.sub(lambda _: project_dir, reference.path or "")
+    computed = reference.target is ReferenceTarget.UNRESOLVABLE and written == reference.path
+    if written and not computed:
+        tried = path_map.local_paths(written, project_dir)
         for local in tried:
             found = _by_path(local, reference, index)
             if found is not None:

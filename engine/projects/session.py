@@ -64,33 +64,53 @@ def read_projects(
     now: float | None = None,
     explicit: bool = False,
 ) -> list[ResolvedProject]:
+    """Read and resolve each project, and every project file they reference in turn (a
+    timeline nesting another, an AAF composing AAFs): what a nested project uses is used
+    by its parent, so it is as active as the parent."""
     now = time.time() if now is None else now
-    read = []
-    for path in paths:
-        path = os.path.abspath(path)
-        project = read_project(path)
-        resolutions = [resolve(ref, path, index, path_map) for ref in project.references]
-        try:
-            mtime = os.stat(path).st_mtime
-        except OSError as exc:
-            mtime = 0.0
-            if not project.errors:
-                project.errors = [f"{path}: {exc.strerror}"]
-        times = [mtime] + [
-            index.by_path[a].mtime for r in resolutions for a in r.assets if a in index.by_path
-        ]
-        last = max(times)
-        read.append(
-            ResolvedProject(
-                project=project,
-                resolutions=resolutions,
-                mtime=mtime,
-                last_activity=last,
-                active=explicit or now - last <= dormant_days * DAY,
-                explicit=explicit,
-            )
-        )
+    read: list[ResolvedProject] = []
+    queue = [(os.path.abspath(p), False) for p in paths]
+    seen = {path for path, _ in queue}
+    while queue:
+        path, nested_in_active = queue.pop(0)
+        rp = _read_one(path, index, path_map, dormant_days, now, explicit)
+        rp.active = rp.active or nested_in_active
+        read.append(rp)
+        for asset in sorted(rp.assets):
+            if asset not in seen and index.by_path[asset].kind == "other" and _kind(asset):
+                seen.add(asset)
+                queue.append((asset, rp.active))
     return read
+
+
+def _read_one(
+    path: str,
+    index: CatalogIndex,
+    path_map: PathMap,
+    dormant_days: float,
+    now: float,
+    explicit: bool,
+) -> ResolvedProject:
+    project = read_project(path)
+    resolutions = [resolve(ref, path, index, path_map) for ref in project.references]
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError as exc:
+        mtime = 0.0
+        if not project.errors:
+            project.errors = [f"{path}: {exc.strerror}"]
+    times = [mtime] + [
+        index.by_path[a].mtime for r in resolutions for a in r.assets if a in index.by_path
+    ]
+    last = max(times)
+    return ResolvedProject(
+        project=project,
+        resolutions=resolutions,
+        mtime=mtime,
+        last_activity=last,
+        active=explicit or now - last <= dormant_days * DAY,
+        explicit=explicit,
+    )
 
 
 class Session(msgspec.Struct, kw_only=True):

@@ -92,11 +92,16 @@ def _read_nuke(path: str) -> list[Reference]:
 def _nuke_reference(node: str, knobs: dict[str, str]) -> Reference:
     file = knobs["file"]
     sequence = bool(re.search(r"#|%0?\d*d", file))
+    computed = "[" in file  # TCL or Python: never evaluated
     frames = None
     if node == "Read" and knobs.get("first", "").isdigit() and knobs.get("last", "").isdigit():
         frames = (int(knobs["first"]), int(knobs["last"]))
     return Reference(
-        target=ReferenceTarget.SEQUENCE if sequence else ReferenceTarget.FILE,
+        target=ReferenceTarget.UNRESOLVABLE
+        if computed
+        else ReferenceTarget.SEQUENCE
+        if sequence
+        else ReferenceTarget.FILE,
         path=file,
         name=knobs.get("name"),
         owner=node,

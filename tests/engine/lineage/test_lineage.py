@@ -43,7 +43,9 @@ def test_lineage_under_a_folder_keeps_only_edges_touching_it(production):
 def test_analyse_production_returns_projects_orphans_and_lineage_together(production):
     truth = production.truth
     analysis = analyse_production(
-        production.index, [truth.root], settings=Settings(path_map=truth.maps)
+        production.index,
+        [truth.root],
+        settings=Settings(path_map=truth.maps, unreadable_scope_depth=1),
     )
     assert {o.path: str(o.category) for o in analysis.orphans.orphans} == truth.orphans
     assert len(analysis.lineage.edges) == len(truth.lineage) + 1

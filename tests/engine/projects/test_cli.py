@@ -24,6 +24,8 @@ def test_orphans_json_has_orphans_uncertain_and_unresolved_references(production
         "--catalog",
         str(production.catalog_path),
         *maps,
+        "--unreadable-scope-depth",
+        "1",
         "--json",
     )
     assert code == 1  # the corrupt project could not be read: the run says so
@@ -41,7 +43,7 @@ def test_orphans_takes_maps_and_grace_from_a_config_file(production, capsys, tmp
     config = tmp_path / "mediaopt.toml"
     config.write_text(
         "[paths]\nmap = [" + ", ".join(json.dumps(m) for m in truth.maps) + "]\n"
-        "[orphans]\ngrace_days = 7\n"
+        "[orphans]\ngrace_days = 7\nunreadable_scope_depth = 1\n"
     )
     _, out = _run(
         capsys,

@@ -16,8 +16,11 @@ DAY = 86400.0
 
 
 def _orphans(production, maps: bool = True, **options):
+    """The fixture's truth holds with its shows apart: an unreadable project puts only its
+    own show in doubt (depth 1); the default, every root, is tested on its own."""
     truth = production.truth
     path_map = PathMap.parse(truth.maps if maps else [])
+    options.setdefault("unreadable_scope_depth", 1)
     return find_orphans(production.index, [truth.root], path_map=path_map, **options)
 
 
@@ -92,6 +95,15 @@ def test_an_unreadable_project_is_reported_and_its_show_is_uncertain(production)
     assert any(u.path.startswith(other_show) for u in report.uncertain)
     read = {p.path for p in report.projects if not p.errors}
     assert read == set(truth.projects) - {truth.corrupt_project}
+
+
+def test_by_default_an_unreadable_project_puts_every_root_in_doubt(production):
+    truth = production.truth
+    report = _orphans(production, unreadable_scope_depth=None)
+    assert report.orphans == []
+    uncertain = {u.path for u in report.uncertain}
+    assert uncertain == set(truth.orphans) | set(truth.uncertain)
+    assert any(truth.corrupt_project in u.reason for u in report.uncertain)
 
 
 def test_recent_files_are_never_orphans(production):
