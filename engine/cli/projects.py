@@ -20,6 +20,7 @@ from mediaopt.engine.cli.output import (
 )
 from mediaopt.engine.cli.project_options import add_project_options, settings_from
 from mediaopt.engine.model import ProjectsReport
+from mediaopt.engine.projects.analysis import ProductionAnalysis
 from mediaopt.engine.projects.pathmap import PathMap
 from mediaopt.engine.projects.session import open_session
 from mediaopt.engine.projects.summary import summarise_projects
@@ -83,3 +84,17 @@ def _date(seconds: float | None) -> str:
     if not seconds:
         return "-"
     return datetime.datetime.fromtimestamp(seconds).strftime("%Y-%m-%d")
+
+
+def show_production(analysis: ProductionAnalysis) -> None:
+    """Projects, orphans with their bytes, and lineage, for a person: what `mediaopt demo`
+    prints after `analyse_production`."""
+    from mediaopt.engine.cli.lineage import show_lineage
+    from mediaopt.engine.cli.orphans import show_orphans
+
+    console.print("\n[bold]Projects[/bold]")
+    show_projects(analysis.projects)
+    console.print("\n[bold]Orphans[/bold]")
+    show_orphans(analysis.orphans)
+    console.print("\n[bold]Lineage[/bold]")
+    show_lineage(analysis.lineage)

@@ -16,7 +16,14 @@ import opentimelineio as otio
 
 from mediaopt.engine.model import Project, Reference, ReferenceTarget
 
-_KINDS = {".otio": "otio", ".edl": "cmx_3600", ".xml": "fcp_xml", ".aaf": "aaf", ".nk": "nuke"}
+_KINDS = {
+    ".otio": "otio",
+    ".edl": "cmx_3600",
+    ".xml": "fcp_xml",
+    ".aaf": "aaf",
+    ".nk": "nuke",
+    ".blend": "blend",
+}
 _ADAPTERS = {"otio": "otio_json", "aaf": "AAF"}
 _NUKE_NODE = re.compile(r"^\s*(\w+)\s*\{\s*$")
 _NUKE_KNOB = re.compile(r'^\s*(\w+)\s+"?(.*?)"?\s*$')
@@ -30,7 +37,12 @@ def read_project(path: str | os.PathLike[str]) -> Project:
     path = os.fspath(path)
     kind = project_kind(path) or "unknown"
     try:
-        references = _read_nuke(path) if kind == "nuke" else _read_timeline(path, kind)
+        if kind == "nuke":
+            references = _read_nuke(path)
+        elif kind == "blend":
+            references = _read_blend(path)
+        else:
+            references = _read_timeline(path, kind)
     except Exception as exc:  # untrusted input: any failure is this file's error
         return Project(path=path, kind=kind, errors=[f"{path}: {type(exc).__name__}: {exc}"])
     return Project(path=path, kind=kind, name=os.path.basename(path), references=references)
@@ -108,3 +120,28 @@ def _nuke_reference(node: str, knobs: dict[str, str]) -> Reference:
         role="write" if node == "Write" else "read",
         frames=frames,
     )
+
+
+def _read_blend(path: str) -> list[Reference]:
+    from pathlib import Path
+
+    from blender_asset_tracer import trace
+
+    from mediaopt.engine.projects.index import frame_of
+
+    references = []
+    for usage in trace.deps(Path(path)):
+        file = str(usage.abspath)
+        parsed = frame_of(file) if usage.is_sequence else None
+        if parsed:
+            head, tail, _, digits = parsed
+            file = f"{head}{'#' * digits}{tail}"
+        references.append(
+            Reference(
+                target=ReferenceTarget.SEQUENCE if parsed else ReferenceTarget.FILE,
+                path=file,
+                name=usage.block_name.decode("utf-8", "replace"),
+                owner=usage.block_name[:2].decode("ascii", "replace"),
+            )
+        )
+    return references

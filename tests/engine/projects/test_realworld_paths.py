@@ -101,3 +101,28 @@ def test_media_they_reference_is_kept_with_the_map_and_uncertain_without(mapped_
     assert {u.path for u in unmapped.uncertain} >= {
         p for p in media_assets if index.by_path[p].status != "error"
     }
+
+
+def test_a_real_blender_scenes_image_sequence_is_kept(realworld: Path, tmp_path: Path):
+    import shutil
+
+    source = realworld / "projects" / "blend"
+    root = tmp_path / "root"
+    root.mkdir()
+    scene = root / "image_sequencer.blend"
+    shutil.copy(source / "image_sequencer.blend", scene)
+    shutil.copytree(source / "imgseq", root / "imgseq")
+    unused = media.write_image_pillow(root / "unused" / "matte.png", width=16, height=16)
+    for dirpath, _, names in os.walk(root):
+        for name in names:
+            if not name.endswith(".blend"):  # the scene is being worked on: active
+                os.utime(os.path.join(dirpath, name), (1_500_000_000, 1_500_000_000))
+    with Catalog(tmp_path / "catalog.sqlite") as catalog:
+        api.scan([str(root)], catalog, workers=0)
+        report = find_orphans(catalog, [str(root)])
+    assert [p.path for p in report.projects] == [str(scene)]
+    assert [o.path for o in report.orphans] == [str(unused)]
+    assert report.referenced == 1 and report.uncertain == []
+    # The movie it names lies outside the tree on purpose: unresolved, nothing like it here.
+    missing = {u.reference.path for u in report.unresolved_references}
+    assert all(p.endswith("video-tiny.mkv") for p in missing) and missing
