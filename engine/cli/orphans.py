@@ -28,7 +28,9 @@ from mediaopt.engine.projects.pathmap import PathMap
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("orphans", help="media no active project needs", description=__doc__)
-    p.add_argument("--root", action="append", required=True, metavar="ROOT", dest="roots")
+    p.add_argument(
+        "--root", action="extend", nargs="+", required=True, metavar="ROOT", dest="roots"
+    )
     p.add_argument(
         "--grace-days", type=float, metavar="N", help="never call files changed since (14)"
     )

@@ -10,7 +10,8 @@ from mediaopt.engine.projects.config import Settings, load_settings
 def add_project_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--project",
-        action="append",
+        action="extend",
+        nargs="+",
         default=[],
         metavar="FILE",
         help="a project file to honour (repeatable; default: those found under the roots)",

@@ -23,7 +23,7 @@ def _wav(path: Path) -> str:
 def _age_and_scan(root: Path, catalog: Catalog) -> None:
     for dirpath, _, names in os.walk(root):
         for name in names:
-            if not name.endswith((".otio", ".nk")):
+            if not name.endswith((".otio", ".nk", ".edl")):  # projects in use: active
                 os.utime(os.path.join(dirpath, name), (OLD, OLD))
     api.scan([str(root)], catalog, workers=0)
 
@@ -108,3 +108,36 @@ def test_a_project_file_that_is_missing_is_a_failure_not_an_empty_project(
     report = find_orphans(catalog, [str(root)], projects=[missing])
     assert report.failed_projects == [missing]
     assert report.orphans == [] and [u.path for u in report.uncertain] == [kept]
+
+
+def test_an_edl_event_known_by_reel_and_timecode_keeps_the_media_at_that_timecode(
+    tmp_path: Path, catalog: Catalog
+):
+    from mediaopt.fixtures.orphans import write_timecoded_sequence
+
+    root = tmp_path / "root"
+    at_two = write_timecoded_sequence(
+        root / "scans" / "roll_a.####.exr", range(1, 4), reel="R042", timecode="02:00:00:00"
+    )
+    at_five = write_timecoded_sequence(
+        root / "scans" / "roll_b.####.exr", range(1, 4), reel="R042", timecode="05:00:00:00"
+    )
+    rt, tr = otio.opentime.RationalTime, otio.opentime.TimeRange
+    timeline = otio.schema.Timeline(name="cut")
+    track = otio.schema.Track()
+    timeline.tracks.append(track)
+    clip = otio.schema.Clip(
+        name="scan",
+        media_reference=otio.schema.MissingReference(),
+        source_range=tr(rt(2 * 3600 * 24 + 1, 24), rt(2, 24)),
+    )
+    clip.metadata["cmx_3600"] = {"reel": "R042"}
+    track.append(clip)
+    edl = root / "edit" / "cut.edl"
+    edl.parent.mkdir(parents=True)
+    otio.adapters.write_to_file(timeline, str(edl), adapter_name="cmx_3600")
+    _age_and_scan(root, catalog)
+    report = find_orphans(catalog, [str(root)])
+    assert report.referenced == 1
+    assert [o.path for o in report.orphans] == [str(at_five)]
+    assert at_two not in {u.path for u in report.uncertain}
