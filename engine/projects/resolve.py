@@ -27,6 +27,9 @@ _TIMECODE_SLACK_S = 1.0
 _NUKE_SCRIPT_DIR = re.compile(r"\[\s*file\s+dirname\s+\[\s*value\s+root\.name\s*\]\s*\]")
 
 
+_BLENDER_SUFFIXES = (".blend", ".blend1", ".blend2")
+
+
 class Resolution(msgspec.Struct, kw_only=True):
     """Where one reference points."""
 
@@ -49,6 +52,8 @@ def resolve(
 ) -> Resolution:
     project_dir = os.path.dirname(os.path.abspath(project_path))
     written = _NUKE_SCRIPT_DIR.sub(lambda _: project_dir, reference.path or "")
+    if written.startswith("//") and project_path.lower().endswith(_BLENDER_SUFFIXES):
+        written = written[2:]  # Blender's `//` is "beside the .blend", not a UNC share
     computed = reference.target is ReferenceTarget.UNRESOLVABLE and written == reference.path
     if written and not computed:
         tried = path_map.local_paths(written, project_dir)

@@ -107,3 +107,15 @@ def test_normalise_spells_every_os_one_way():
     assert normalise("\\\\host\\share\\x.mov") == "//host/share/x.mov"
     assert normalise("C:\\show\\x.mov") == "C:/show/x.mov"
     assert normalise('"/Volumes/My Drive/x.mov"') == "/Volumes/My Drive/x.mov"
+
+
+def test_a_blender_relative_path_resolves_beside_the_blend_file(production):
+    scene = os.path.join(production.root, "show", "lookdev", "scene.blend")
+    found = _resolve(
+        production, Reference(target=FILE, path="//../camera/A001C003.mov"), project=scene
+    )
+    assert found.assets == [_camera(production)]
+    # The same text in an edit is a file share, and stays unresolved without a map.
+    assert not _resolve(
+        production, Reference(target=FILE, path="//../camera/A001C003.mov")
+    ).resolved
