@@ -6,11 +6,37 @@ import argparse
 from types import ModuleType
 
 from mediaopt.engine.catalog import CatalogVersionError
-from mediaopt.engine.cli import bandwidth, demo, find, info, refs, report, scan, schema, stats
+from mediaopt.engine.cli import (
+    bandwidth,
+    demo,
+    find,
+    info,
+    lineage,
+    orphans,
+    projects,
+    refs,
+    report,
+    scan,
+    schema,
+    stats,
+)
 from mediaopt.engine.cli.output import errors
 from mediaopt.engine.scan.errors import ScanError
 
-COMMANDS: list[ModuleType] = [scan, info, find, stats, refs, bandwidth, report, demo, schema]
+COMMANDS: list[ModuleType] = [
+    scan,
+    info,
+    find,
+    stats,
+    refs,
+    projects,
+    orphans,
+    lineage,
+    bandwidth,
+    report,
+    demo,
+    schema,
+]
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

@@ -12,7 +12,10 @@ from mediaopt.engine.cli.stats import StatsReport
 from mediaopt.engine.model import (
     Asset,
     CheckReport,
+    LineageReport,
     NeedReport,
+    OrphanReport,
+    ProjectsReport,
     ScanSummary,
     StorageMeasurement,
 )
@@ -24,6 +27,9 @@ OUTPUTS: dict[str, object] = {
     "find": Asset,
     "stats": StatsReport,
     "refs": RefsReport,
+    "projects": ProjectsReport,
+    "orphans": OrphanReport,
+    "lineage": LineageReport,
     "bandwidth-need": NeedReport,
     "bandwidth-measure": StorageMeasurement,
     "bandwidth-check": CheckReport,

@@ -27,6 +27,17 @@ from mediaopt.engine.model.bandwidth import (
     Workflow,
     WorkflowNeed,
 )
+from mediaopt.engine.model.lineage import LineageEdge, LineageKind, LineageReport
+from mediaopt.engine.model.orphans import (
+    Orphan,
+    OrphanCategory,
+    OrphanReport,
+    ProjectRead,
+    ProjectsReport,
+    ProjectSummary,
+    Uncertain,
+    UnresolvedReference,
+)
 from mediaopt.engine.model.projects import Project, Reference, ReferenceTarget
 from mediaopt.engine.model.scan import FileProblem, ScanSummary
 
@@ -45,6 +56,15 @@ __all__ = [
     "PeakSource",
     "Project",
     "ReadTest",
+    "LineageEdge",
+    "LineageKind",
+    "LineageReport",
+    "Orphan",
+    "OrphanCategory",
+    "OrphanReport",
+    "ProjectRead",
+    "ProjectSummary",
+    "ProjectsReport",
     "Reference",
     "ReferenceTarget",
     "ScanSummary",
@@ -53,6 +73,8 @@ __all__ = [
     "StreamKind",
     "TimelineCurve",
     "Verdict",
+    "Uncertain",
+    "UnresolvedReference",
     "Window",
     "Workflow",
     "WorkflowNeed",

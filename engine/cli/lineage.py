@@ -1,0 +1,72 @@
+"""mediaopt lineage [PATH]: which media was made from which (proxies, transcodes, renders,
+versions, conforms), from project files and inferred from names and headers."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from mediaopt.engine.cli.output import (
+    add_catalog_option,
+    add_json_option,
+    console,
+    open_catalog,
+    print_json,
+    table,
+)
+from mediaopt.engine.cli.project_options import add_project_options, settings_from
+from mediaopt.engine.model import LineageReport
+from mediaopt.engine.projects.analysis import lineage_in
+from mediaopt.engine.projects.pathmap import PathMap
+from mediaopt.engine.projects.session import open_session
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("lineage", help="what was made from what", description=__doc__)
+    p.add_argument(
+        "path", nargs="?", metavar="PATH", help="only edges touching this file or folder"
+    )
+    p.add_argument(
+        "--root",
+        action="append",
+        default=[],
+        dest="roots",
+        metavar="ROOT",
+        help="where to look for media and projects (default: PATH's folder, else everything)",
+    )
+    add_project_options(p)
+    add_catalog_option(p)
+    add_json_option(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    roots = args.roots or [_folder(args.path) if args.path else os.sep]
+    with open_catalog(args) as catalog:
+        session = open_session(
+            catalog,
+            roots,
+            projects=args.project or None,
+            path_map=PathMap.parse(settings.path_map),
+            dormant_days=settings.dormant_days,
+        )
+    report = lineage_in(session, args.path)
+    if args.json:
+        print_json(report)
+    else:
+        show_lineage(report)
+    return 0
+
+
+def _folder(path: str) -> str:
+    path = os.path.abspath(path)
+    return path if os.path.isdir(path) else os.path.dirname(path)
+
+
+def show_lineage(report: LineageReport) -> None:
+    """Print lineage edges for a person (the demo calls this too)."""
+    t = table("source", "derivative", "kind", "confidence", "evidence")
+    for e in report.edges:
+        t.add_row(e.source, e.derivative, str(e.kind), f"{e.confidence:.2f}", e.evidence)
+    console.print(t)

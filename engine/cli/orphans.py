@@ -1,0 +1,103 @@
+"""mediaopt orphans --root R...: media under the roots that no active project needs.
+
+Reads the catalog (run `mediaopt scan` on the roots first) and the project files under the
+roots, or those given with --project. Unsure means kept: what might be meant by a
+reference that did not resolve, or used by a project that could not be read, is listed as
+uncertain, never as an orphan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+
+from mediaopt.engine.cli.output import (
+    add_catalog_option,
+    add_json_option,
+    console,
+    human_bytes,
+    open_catalog,
+    print_json,
+    table,
+)
+from mediaopt.engine.cli.project_options import add_project_options, settings_from
+from mediaopt.engine.model import OrphanReport
+from mediaopt.engine.projects.orphans import find_orphans
+from mediaopt.engine.projects.pathmap import PathMap
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("orphans", help="media no active project needs", description=__doc__)
+    p.add_argument(
+        "--root", action="extend", nargs="+", required=True, metavar="ROOT", dest="roots"
+    )
+    p.add_argument(
+        "--grace-days", type=float, metavar="N", help="never call files changed since (14)"
+    )
+    p.add_argument(
+        "--unreadable-scope-depth",
+        type=int,
+        metavar="N",
+        help="an unreadable project puts in doubt the first N folders under its root "
+        "(default: all the roots)",
+    )
+    add_project_options(p)
+    add_catalog_option(p)
+    add_json_option(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    with open_catalog(args) as catalog:
+        report = find_orphans(
+            catalog,
+            args.roots,
+            projects=args.project or None,
+            path_map=PathMap.parse(settings.path_map),
+            grace_days=settings.grace_days,
+            dormant_days=settings.dormant_days,
+            unreadable_scope_depth=settings.unreadable_scope_depth,
+        )
+    if args.json:
+        print_json(report)
+    else:
+        show_orphans(report)
+    return 1 if report.failed_projects else 0
+
+
+def show_orphans(report: OrphanReport, limit: int = 200) -> None:
+    """Print an orphan report for a person (the demo calls this too)."""
+    t = table("project", "kind", "refs", "resolved", "state", title="Projects read")
+    for p in report.projects:
+        state = "[red]could not read[/red]" if p.errors else ("active" if p.active else "dormant")
+        t.add_row(p.path, p.kind, str(p.references), str(p.resolved), state)
+    console.print(t)
+    for p in report.projects:
+        for error in p.errors[:3]:
+            console.print(f"  ! {error}", style="red", highlight=False, markup=False)
+    t = table("orphan", "category", "size", "reason", title="Orphans")
+    for o in report.orphans[:limit]:
+        t.add_row(o.path, str(o.category), human_bytes(o.bytes), o.reason)
+    console.print(t)
+    t = table("uncertain (kept)", "size", "reason")
+    for u in report.uncertain[:limit]:
+        t.add_row(u.path, human_bytes(u.bytes), u.reason)
+    console.print(t)
+    for u in report.unresolved_references[:limit]:
+        ref = u.reference
+        what = ref.path or f"clip {ref.name or '?'} reel {ref.reel or '?'}"
+        near = f"; nearest: {', '.join(u.candidates[:3])}" if u.candidates else ""
+        console.print(f"  unresolved in {u.project}: {what}{near}", highlight=False, markup=False)
+    console.print(
+        f"{len(report.orphans)} orphans, {human_bytes(report.orphan_bytes)}; "
+        f"{len(report.uncertain)} uncertain; kept {report.referenced} referenced, "
+        f"{report.kept_as_source} as sources, {report.kept_recent} changed in the last "
+        f"{report.grace_days:g} days (since {_since(report.grace_days)})",
+        highlight=False,
+    )
+
+
+def _since(days: float) -> str:
+    moment = datetime.datetime.now() - datetime.timedelta(days=days)
+    return moment.strftime("%Y-%m-%d")

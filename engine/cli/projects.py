@@ -1,0 +1,100 @@
+"""mediaopt projects ROOT...: projects under the roots, their size and last activity.
+
+Projects are the project files found under the roots (or given with --project) and the
+folders a convention names (`--convention '{show}/{seq}/{shot}'`, or in the config file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+
+from mediaopt.engine.cli.output import (
+    add_catalog_option,
+    add_json_option,
+    console,
+    human_bytes,
+    open_catalog,
+    print_json,
+    table,
+)
+from mediaopt.engine.cli.project_options import add_project_options, settings_from
+from mediaopt.engine.model import ProjectsReport
+from mediaopt.engine.projects.analysis import ProductionAnalysis
+from mediaopt.engine.projects.pathmap import PathMap
+from mediaopt.engine.projects.session import open_session
+from mediaopt.engine.projects.summary import summarise_projects
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("projects", help="projects, their size and activity", description=__doc__)
+    p.add_argument("roots", nargs="+", metavar="ROOT")
+    p.add_argument(
+        "--convention",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="folder convention relative to a root, e.g. '{show}/{seq}/{shot}' (repeatable)",
+    )
+    add_project_options(p)
+    add_catalog_option(p)
+    add_json_option(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    with open_catalog(args) as catalog:
+        session = open_session(
+            catalog,
+            args.roots,
+            projects=args.project or None,
+            path_map=PathMap.parse(settings.path_map),
+            dormant_days=settings.dormant_days,
+        )
+    report = summarise_projects(
+        session, conventions=settings.conventions, dormant_days=settings.dormant_days
+    )
+    if args.json:
+        print_json(report)
+    else:
+        show_projects(report)
+    return 1 if any(p.errors for p in report.projects) else 0
+
+
+def show_projects(report: ProjectsReport) -> None:
+    """Print projects for a person (the demo calls this too)."""
+    t = table("project", "kind", "files", "bytes", "first", "last activity", "status", "unresolved")
+    for p in report.projects:
+        status = "[red]unreadable[/red]" if p.errors else p.status
+        t.add_row(
+            p.path,
+            p.kind,
+            str(p.files),
+            human_bytes(p.bytes),
+            _date(p.first_modified),
+            _date(p.last_activity),
+            status,
+            str(p.unresolved),
+        )
+    console.print(t)
+
+
+def _date(seconds: float | None) -> str:
+    if not seconds:
+        return "-"
+    return datetime.datetime.fromtimestamp(seconds).strftime("%Y-%m-%d")
+
+
+def show_production(analysis: ProductionAnalysis) -> None:
+    """Projects, orphans with their bytes, and lineage, for a person: what `mediaopt demo`
+    prints after `analyse_production`."""
+    from mediaopt.engine.cli.lineage import show_lineage
+    from mediaopt.engine.cli.orphans import show_orphans
+
+    console.print("\n[bold]Projects[/bold]")
+    show_projects(analysis.projects)
+    console.print("\n[bold]Orphans[/bold]")
+    show_orphans(analysis.orphans)
+    console.print("\n[bold]Lineage[/bold]")
+    show_lineage(analysis.lineage)

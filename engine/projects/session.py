@@ -1,0 +1,150 @@
+"""Read projects and resolve their references once, for every analysis that needs them."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable
+
+import msgspec
+
+from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.lineage import infer_edges, project_edges
+from mediaopt.engine.model import LineageEdge, Project
+from mediaopt.engine.projects.config import DEFAULT_DORMANT_DAYS
+from mediaopt.engine.projects.index import CatalogIndex
+from mediaopt.engine.projects.pathmap import PathMap
+from mediaopt.engine.projects.readers import project_kind, read_project
+from mediaopt.engine.projects.resolve import Resolution, resolve
+
+DAY = 86400.0
+
+
+class ResolvedProject(msgspec.Struct, kw_only=True):
+    """A project read, with where each of its references points."""
+
+    project: Project
+    resolutions: list[Resolution]
+    """One per reference, in the project's order."""
+    mtime: float
+    """The project file's own modification time."""
+    last_activity: float
+    """Latest change to the project file or any asset it uses."""
+    active: bool
+    explicit: bool
+    """Named by the user rather than discovered under a root: always active."""
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.project.errors)
+
+    @property
+    def assets(self) -> set[str]:
+        return {a for r in self.resolutions for a in r.assets}
+
+
+def discover_projects(index: CatalogIndex, roots: list[str]) -> list[str]:
+    """Project files under the roots that a reader knows, from the catalog."""
+    return sorted(e.path for e in index.under(roots) if e.sequence is None and _kind(e.path))
+
+
+def _kind(path: str) -> str | None:
+    try:
+        return project_kind(path)
+    except Exception:  # a reader's sniffing must not stop the run
+        return None
+
+
+def read_projects(
+    paths: Iterable[str],
+    index: CatalogIndex,
+    path_map: PathMap,
+    *,
+    dormant_days: float,
+    now: float | None = None,
+    explicit: bool = False,
+) -> list[ResolvedProject]:
+    """Read and resolve each project, and every project file they reference in turn (a
+    timeline nesting another, an AAF composing AAFs): what a nested project uses is used
+    by its parent, so it is as active as the parent."""
+    now = time.time() if now is None else now
+    read: list[ResolvedProject] = []
+    queue = [(os.path.abspath(p), False) for p in paths]
+    seen = {path for path, _ in queue}
+    while queue:
+        path, nested_in_active = queue.pop(0)
+        rp = _read_one(path, index, path_map, dormant_days, now, explicit)
+        rp.active = rp.active or nested_in_active
+        read.append(rp)
+        for asset in sorted(rp.assets):
+            if asset not in seen and index.by_path[asset].kind == "other" and _kind(asset):
+                seen.add(asset)
+                queue.append((asset, rp.active))
+    return read
+
+
+def _read_one(
+    path: str,
+    index: CatalogIndex,
+    path_map: PathMap,
+    dormant_days: float,
+    now: float,
+    explicit: bool,
+) -> ResolvedProject:
+    project = read_project(path)
+    resolutions = [resolve(ref, path, index, path_map) for ref in project.references]
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError as exc:
+        mtime = 0.0
+        if not project.errors:
+            project.errors = [f"{path}: {exc.strerror}"]
+    times = [mtime] + [
+        index.by_path[a].mtime for r in resolutions for a in r.assets if a in index.by_path
+    ]
+    last = max(times)
+    return ResolvedProject(
+        project=project,
+        resolutions=resolutions,
+        mtime=mtime,
+        last_activity=last,
+        active=explicit or now - last <= dormant_days * DAY,
+        explicit=explicit,
+    )
+
+
+class Session(msgspec.Struct, kw_only=True):
+    """The catalog indexed, the projects read and resolved, the lineage found: the shared
+    ground of the projects, orphans and lineage analyses."""
+
+    index: CatalogIndex
+    roots: list[str]
+    projects: list[ResolvedProject]
+    edges: list[LineageEdge]
+    now: float
+
+
+def open_session(
+    catalog: Catalog | CatalogIndex,
+    roots: list[str],
+    *,
+    projects: list[str] | None = None,
+    path_map: PathMap | None = None,
+    dormant_days: float = DEFAULT_DORMANT_DAYS,
+    now: float | None = None,
+) -> Session:
+    """Index the catalog, read `projects` (or those found under the roots when none are
+    given), resolve their references and gather lineage under the roots."""
+    index = catalog if isinstance(catalog, CatalogIndex) else CatalogIndex.from_catalog(catalog)
+    roots = [os.path.abspath(r) for r in roots]
+    path_map = path_map or PathMap()
+    now = time.time() if now is None else now
+    explicit = bool(projects)
+    paths = projects if projects else discover_projects(index, roots)
+    read = read_projects(
+        paths, index, path_map, dormant_days=dormant_days, now=now, explicit=explicit
+    )
+    edges = list(infer_edges(index.under(roots)))
+    for rp in read:
+        edges += project_edges(rp.project, rp.resolutions)
+    return Session(index=index, roots=roots, projects=read, edges=edges, now=now)
