@@ -13,11 +13,25 @@ from mediaopt.engine.model.assets import (
     StreamKind,
     Window,
 )
+from mediaopt.engine.model.dedup import (
+    Comparison,
+    DupesReport,
+    DuplicateGroup,
+    DuplicateMember,
+    MatchKind,
+    TechnicalDifference,
+)
 from mediaopt.engine.model.projects import Project, Reference, ReferenceTarget
 from mediaopt.engine.model.scan import FileProblem, ScanSummary
 
 __all__ = [
     "Asset",
+    "Comparison",
+    "DupesReport",
+    "DuplicateGroup",
+    "DuplicateMember",
+    "MatchKind",
+    "TechnicalDifference",
     "AssetKind",
     "AssetStatus",
     "ExrChannel",
