@@ -8,7 +8,7 @@ import msgspec
 
 from mediaopt.engine.cli.output import print_json
 from mediaopt.engine.cli.stats import StatsReport
-from mediaopt.engine.model import Asset, Project, ScanSummary
+from mediaopt.engine.model import Asset, Comparison, DupesReport, Project, ScanSummary
 
 OUTPUTS: dict[str, object] = {
     "scan": ScanSummary,
@@ -16,6 +16,8 @@ OUTPUTS: dict[str, object] = {
     "find": Asset,
     "stats": StatsReport,
     "refs": Project,
+    "dupes": DupesReport,
+    "compare": Comparison,
 }
 
 

@@ -42,30 +42,37 @@ def _derived(asset: Asset) -> bool:
     return bool(_DERIVATIVE.search(tail))
 
 
-def quality_key(asset: Asset) -> tuple:
+def quality_key(asset: Asset, derived: bool = False) -> tuple:
     picture = asset.video
     sound = asset.audio
     pixels = (picture.width or 0) * (picture.height or 0) if picture else 0
     depth = (picture.bit_depth if picture else sound.sample_bit_depth if sound else 0) or 0
     rate = (sound.sample_rate if sound else 0) or 0
+    # Duration before pixels: the untrimmed take is the original even when a trimmed
+    # copy was encoded with a better codec.
     return (
-        not _derived(asset),
+        not (derived or _derived(asset)),
+        round(asset.duration_s or 0.0, 1),
         pixels,
         depth,
         codec_rank(asset),
         rate,
-        round(asset.duration_s or 0.0, 1),
         asset.bytes,
         -asset.mtime,
         -len(asset.path),
     )
 
 
-def choose_keeper(assets: list[Asset]) -> Asset:
-    return max(assets, key=quality_key)
+def choose_keeper(assets: list[Asset], derived: set[str] | None = None) -> Asset:
+    """The best copy; `derived` holds paths known to be derivatives (letterboxed: their
+    bars add pixels but no picture)."""
+    derived = derived or set()
+    return max(assets, key=lambda a: quality_key(a, a.path in derived))
 
 
-def relation(keep: Asset, other: Asset, *, graded: bool = False, boxed: bool = False) -> str:
+def relation(
+    keep: Asset, other: Asset, *, graded: bool = False, boxed: bool = False, cropped: bool = False
+) -> str:
     """How `other` differs from `keep`, as a comma-separated list of transforms."""
     found: list[str] = []
     a, b = keep.video, other.video
@@ -73,7 +80,7 @@ def relation(keep: Asset, other: Asset, *, graded: bool = False, boxed: bool = F
         aspect_a, aspect_b = a.width / a.height, b.width / b.height
         if boxed:
             found.append("letterbox")
-        elif abs(aspect_a - aspect_b) / aspect_a > 0.02:
+        elif cropped or abs(aspect_a - aspect_b) / aspect_a > 0.02:
             found.append("crop")
         if (a.width, a.height) != (b.width, b.height) and "crop" not in found:
             found.append("resize")

@@ -83,9 +83,11 @@ class HashStore:
             yield current
 
     def media_assets(self, kinds: list[str]) -> Iterator[tuple[Asset, str]]:
+        """Assets of these kinds, unreadable ones included: their decode fails with a
+        problem naming the file, rather than the file being silently left out."""
         sql = (
             f"SELECT identity, record FROM assets WHERE kind IN ({','.join('?' * len(kinds))})"
-            " AND status != 'error' ORDER BY path"
+            " ORDER BY path"
         )
         for identity, record in self.conn.execute(sql, kinds):
             yield _asset(record), identity

@@ -58,10 +58,21 @@ def image_print(path: str | os.PathLike[str]) -> tuple[PicturePrint, bytes]:
 def picture_distance(a: PicturePrint, b: PicturePrint) -> int:
     """pHash + dHash distance at the best alignment: whole to whole, or one's whole
     picture to a window of the other (a crop)."""
-    best = _dist(a, 0, b, 0)
+    return alignment(a, b)[0]
+
+
+CROP_MARGIN = 6
+"""A window must beat the whole picture by this many bits to call the copy a crop;
+re-encodes move both by a few bits."""
+
+
+def alignment(a: PicturePrint, b: PicturePrint) -> tuple[int, bool]:
+    """(distance, whether one is a crop of the other)."""
+    whole = _dist(a, 0, b, 0)
+    best = whole
     for k in range(1, min(len(a.phash), len(b.phash))):
         best = min(best, _dist(a, 0, b, k), _dist(a, k, b, 0))
-    return best
+    return best, best + CROP_MARGIN <= whole
 
 
 def _dist(a: PicturePrint, i: int, b: PicturePrint, j: int) -> int:

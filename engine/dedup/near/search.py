@@ -207,7 +207,8 @@ def _grouped(
 def _group(
     items: list[_Item], indices: list[int], pairs: dict[tuple[int, int], float], kind: str
 ) -> DuplicateGroup:
-    keep_asset = choose_keeper([items[i].asset for i in indices])
+    boxed_paths = {items[i].asset.path for i in indices if getattr(items[i].print, "boxed", 0)}
+    keep_asset = choose_keeper([items[i].asset for i in indices], boxed_paths)
     k = next(i for i in indices if items[i].asset is keep_asset)
     members = [
         DuplicateMember(path=keep_asset.path, bytes=keep_asset.bytes, similarity=1.0, media=kind)
@@ -223,8 +224,13 @@ def _group(
         boxed = bool(getattr(other.print, "boxed", False)) and not getattr(
             items[k].print, "boxed", False
         )
+        cropped = kind == "image" and image.alignment(items[k].print, other.print)[1]
         rel = relation(
-            keep_asset, other.asset, graded=graded(items[k].thumb, other.thumb), boxed=boxed
+            keep_asset,
+            other.asset,
+            graded=graded(items[k].thumb, other.thumb),
+            boxed=boxed,
+            cropped=cropped,
         )
         relations += [r for r in rel.split(", ") if r not in relations]
         members.append(
