@@ -119,20 +119,21 @@ _METHODS: dict[str, tuple[str, type, Callable]] = {
 
 
 def image_candidates(prints: list[image.PicturePrint]) -> set[tuple[int, int]]:
-    """Pairs whose whole pictures, or one's whole picture and a window of the other, are
-    within INDEX_RADIUS on pHash or on dHash (one of the two must be, see image.py)."""
+    """Pairs whose whole pictures are within INDEX_RADIUS on pHash or on dHash (one of
+    the two must be, see image.py), or whose pHash is that close between one's whole
+    picture and a window of the other. Windows are indexed on pHash only: that halves
+    the search, and crops measured within 6 bits summed on both hashes."""
     found: set[tuple[int, int]] = set()
-    for attr in ("phash", "dhash"):
-        whole = np.array([getattr(p, attr)[0] for p in prints], dtype=np.uint64)
-        entries = [(i, h) for i, p in enumerate(prints) for h in getattr(p, attr)]
-        owner = np.array([i for i, _ in entries], dtype=np.int64)
-        table = np.array([h for _, h in entries], dtype=np.uint64)
-        pairs = near_pairs_between(whole, table, image.INDEX_RADIUS)
-        a, b = pairs[:, 0], owner[pairs[:, 1]]
+    n = len(prints)
+    p = np.array([x.phash for x in prints], dtype=np.uint64)  # (n, 1 + windows)
+    d = np.array([x.dhash[0] for x in prints], dtype=np.uint64)
+    owner = np.repeat(np.arange(n, dtype=np.int64), p.shape[1] if n else 0)
+    for queries, table, owners in ((p[:, 0], p.reshape(-1), owner), (d, d, np.arange(n))):
+        pairs = near_pairs_between(queries, table, image.INDEX_RADIUS)
+        a, b = pairs[:, 0], owners[pairs[:, 1]]
         keep = a != b
-        found.update(
-            zip(np.minimum(a, b)[keep].tolist(), np.maximum(a, b)[keep].tolist(), strict=True)
-        )
+        lo, hi = np.minimum(a, b)[keep].tolist(), np.maximum(a, b)[keep].tolist()
+        found.update(zip(lo, hi, strict=True))
     return found
 
 
