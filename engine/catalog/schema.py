@@ -46,6 +46,25 @@ MIGRATIONS: list[str] = [
         summary BLOB
     );
     """,
+    # 2: duplicate detection caches, keyed by the file's identity (device, inode, size,
+    # mtime; a sequence's identity covers every frame) so unchanged media is never read or
+    # decoded again. `content_hashes` holds the exact-match hashes; `fingerprints` the
+    # perceptual hashes and a small thumbnail per method (`image`, `video`, `audio`).
+    """
+    CREATE TABLE content_hashes (
+        identity TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        partial BLOB,
+        full BLOB
+    );
+    CREATE TABLE fingerprints (
+        identity TEXT NOT NULL,
+        method TEXT NOT NULL,
+        data BLOB NOT NULL,
+        thumbnail BLOB,
+        PRIMARY KEY (identity, method)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,7 +8,9 @@ from types import ModuleType
 from mediaopt.engine.catalog import CatalogVersionError
 from mediaopt.engine.cli import (
     bandwidth,
+    compare,
     demo,
+    dupes,
     find,
     info,
     lineage,
@@ -32,6 +34,8 @@ COMMANDS: list[ModuleType] = [
     projects,
     orphans,
     lineage,
+    dupes,
+    compare,
     bandwidth,
     report,
     demo,

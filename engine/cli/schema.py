@@ -12,6 +12,8 @@ from mediaopt.engine.cli.stats import StatsReport
 from mediaopt.engine.model import (
     Asset,
     CheckReport,
+    Comparison,
+    DupesReport,
     LineageReport,
     NeedReport,
     OrphanReport,
@@ -30,6 +32,8 @@ OUTPUTS: dict[str, object] = {
     "projects": ProjectsReport,
     "orphans": OrphanReport,
     "lineage": LineageReport,
+    "dupes": DupesReport,
+    "compare": Comparison,
     "bandwidth-need": NeedReport,
     "bandwidth-measure": StorageMeasurement,
     "bandwidth-check": CheckReport,

@@ -27,6 +27,14 @@ from mediaopt.engine.model.bandwidth import (
     Workflow,
     WorkflowNeed,
 )
+from mediaopt.engine.model.dedup import (
+    Comparison,
+    DupesReport,
+    DuplicateGroup,
+    DuplicateMember,
+    MatchKind,
+    TechnicalDifference,
+)
 from mediaopt.engine.model.lineage import LineageEdge, LineageKind, LineageReport
 from mediaopt.engine.model.orphans import (
     Orphan,
@@ -43,6 +51,12 @@ from mediaopt.engine.model.scan import FileProblem, ScanSummary
 
 __all__ = [
     "Asset",
+    "Comparison",
+    "DupesReport",
+    "DuplicateGroup",
+    "DuplicateMember",
+    "MatchKind",
+    "TechnicalDifference",
     "AssetKind",
     "AssetStatus",
     "BandwidthNeed",

@@ -1,0 +1,87 @@
+"""mediaopt dupes: exact and near-duplicate groups among cataloged media (scan first)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.cli.output import (
+    BarProgress,
+    add_catalog_option,
+    add_json_option,
+    console,
+    errors,
+    human_bytes,
+    interactive,
+    open_catalog,
+    print_json,
+    table,
+)
+from mediaopt.engine.dedup import find_duplicates, write_contact_sheets
+from mediaopt.engine.model import DupesReport
+from mediaopt.engine.scan.lowimpact import be_gentle
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("dupes", help="find duplicate and near-duplicate media", description=__doc__)
+    p.add_argument("--near", action="store_true", help="also near-duplicates (re-encodes, ...)")
+    p.add_argument("--kind", choices=["image", "video", "audio"])
+    p.add_argument("--contact-sheet", metavar="DIR", help="write one comparison PNG per group")
+    p.add_argument("--low-impact", action="store_true", help="idle priority, no page cache")
+    add_catalog_option(p)
+    add_json_option(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.low_impact:
+        be_gentle()
+    with open_catalog(args) as catalog:
+        report = find_duplicates(
+            catalog,
+            near=args.near,
+            kind=args.kind,
+            low_impact=args.low_impact,
+            progress=BarProgress() if interactive(args) else None,
+        )
+    if args.contact_sheet:
+        write_contact_sheets(report, args.contact_sheet)
+    if args.json:
+        print_json(report)
+    else:
+        show(report)
+        if args.contact_sheet:
+            console.print(f"Comparison pictures in {args.contact_sheet}", highlight=False)
+    return 1 if report.problems else 0
+
+
+def show(report: DupesReport, limit: int | None = None) -> None:
+    """Print duplicate groups for a person: keeper first, bytes reclaimable per group."""
+    t = table("group", "copy", "size", "similarity", "relation", title="Duplicate groups")
+    for number, group in enumerate(report.groups[:limit], 1):
+        for k, member in enumerate(group.members):
+            t.add_row(
+                f"{number} {group.kind}" if k == 0 else "",
+                ("keep " if k == 0 else "     ") + member.path,
+                human_bytes(member.bytes),
+                f"{member.similarity:.3f}",
+                member.relation or f"keeper; frees {human_bytes(group.reclaimable_bytes)}",
+            )
+    console.print(t)
+    console.print(
+        f"{len(report.groups)} groups, {human_bytes(report.reclaimable_bytes)} reclaimable",
+        highlight=False,
+    )
+    for problem in report.problems:
+        errors.print(f"  {problem.path}: {problem.reason}", markup=False, highlight=False)
+
+
+def demo_duplicates(catalog: Catalog, pictures: str | Path, limit: int = 10) -> DupesReport:
+    """For `mediaopt demo`: find exact and near duplicates in a scanned catalog, print
+    them with the bytes reclaimable, and write one comparison picture per group."""
+    report = find_duplicates(catalog, near=True)
+    show(report, limit)
+    written = write_contact_sheets(report, pictures)
+    console.print(f"{len(written)} comparison pictures in {pictures}", highlight=False)
+    return report

@@ -1,0 +1,186 @@
+"""Exact duplicates: size, then head and tail blocks, then the whole content (xxh3-128).
+
+Each stage only reads files still tied with another, so most files are never read at all
+and most of the rest only 128 KiB. Hashes are cached by the file's identity (device,
+inode, size, mtime), so an unchanged file is not read again. Paths sharing an inode (hard
+links) are one copy, not duplicates: removing one frees nothing. A frame sequence is
+compared as a whole: same frame count, and every frame identical in order.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterator
+
+import msgspec
+import xxhash
+
+from mediaopt.engine.dedup.keeper import choose_keeper
+from mediaopt.engine.dedup.store import HashStore
+from mediaopt.engine.model import (
+    Asset,
+    DuplicateGroup,
+    DuplicateMember,
+    FileProblem,
+    MatchKind,
+)
+from mediaopt.engine.progress import NullProgress, Progress
+from mediaopt.engine.scan.reader import MediaReader
+
+EDGE = 64 * 1024
+"""Head and tail block size: container headers and trailers (moov atoms, EXR offset
+tables) differ between encodes, so two ends decide most ties without a full read."""
+BLOCK = 1024 * 1024
+
+
+class _Unit(msgspec.Struct):
+    """One copy: a file, or a sequence's frames, with the inodes that make it up."""
+
+    asset: Asset
+    files: list[tuple[str, str, int]]
+    """(path, identity, size) of each file, frames in order."""
+    inodes: tuple[tuple[int, int], ...]
+
+
+class ExactFinder:
+    def __init__(
+        self,
+        store: HashStore,
+        *,
+        low_impact: bool = False,
+        progress: Progress | None = None,
+    ):
+        self.store = store
+        self.low_impact = low_impact
+        self.progress = progress or NullProgress()
+        self.problems: list[FileProblem] = []
+        self.hashed = 0
+        self.hard_links: set[str] = set()
+        """Paths seen to share an inode with another path (not reported as copies)."""
+
+    def groups(self, kinds: list[str] | None = None) -> Iterator[DuplicateGroup]:
+        self.progress.phase("comparing content")
+        for same_size in self.store.same_size_assets(kinds):
+            units = self._units(same_size)
+            if len(units) < 2:
+                continue
+            for tied in _split(units, self._partial):
+                for identical in _split(tied, self._full):
+                    yield _group(identical)
+
+    def _units(self, rows: list[tuple[Asset, str]]) -> list[_Unit]:
+        by_inodes: dict[tuple, _Unit] = {}
+        for asset, _ in rows:
+            unit = self._unit(asset)
+            # Hard links: the first path found stands for the inode.
+            if unit is not None and by_inodes.setdefault(unit.inodes, unit) is not unit:
+                self.hard_links.add(asset.path)
+        return list(by_inodes.values())
+
+    def _unit(self, asset: Asset) -> _Unit | None:
+        seq = asset.sequence
+        if seq:
+            missing = set(seq.missing_frames)
+            frames = range(seq.first_frame, seq.last_frame + 1)
+            paths = [seq.frame_path(f) for f in frames if f not in missing]
+        else:
+            paths = [asset.path]
+        files, inodes = [], []
+        for path in paths:
+            try:
+                st = os.stat(path)
+            except OSError as exc:
+                self._problem(path, f"cannot stat: {exc.strerror or exc}")
+                return None
+            identity = f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+            files.append((path, identity, st.st_size))
+            inodes.append((st.st_dev, st.st_ino))
+        return _Unit(asset=asset, files=files, inodes=tuple(inodes))
+
+    def _partial(self, unit: _Unit) -> bytes | None:
+        digest = xxhash.xxh3_128(f"{len(unit.files)};".encode())
+        for path, identity, size in unit.files:
+            cached, _ = self.store.hashes(identity)
+            if cached is None:
+                cached = self._read(path, size, whole=False)
+                if cached is None:
+                    return None
+                full = cached if size <= 2 * EDGE else None  # small: the ends are all of it
+                self.store.put_hashes(identity, size, cached, full)
+            digest.update(cached)
+        return digest.digest()
+
+    def _full(self, unit: _Unit) -> bytes | None:
+        digest = xxhash.xxh3_128()
+        read_any = False
+        for path, identity, size in unit.files:
+            partial, cached = self.store.hashes(identity)
+            if cached is None:
+                cached = self._read(path, size, whole=True)
+                if cached is None:
+                    return None
+                read_any = True
+                self.store.put_hashes(identity, size, partial or b"", cached)
+            digest.update(cached)
+        self.hashed += read_any
+        return digest.digest()
+
+    def _read(self, path: str, size: int, *, whole: bool) -> bytes | None:
+        digest = xxhash.xxh3_128()
+        try:
+            with MediaReader(path, drop_cache=self.low_impact) as reader:
+                if reader.size != size:
+                    self._problem(path, "changed while being compared (size differs)")
+                    return None
+                if whole or size <= 2 * EDGE:
+                    buffer = bytearray(BLOCK)
+                    view = memoryview(buffer)
+                    while n := reader.readinto(view):
+                        digest.update(view[:n])
+                else:
+                    digest.update(reader.read_at(0, EDGE))
+                    digest.update(reader.read_at(size - EDGE, EDGE))
+                self.progress.advance(0, reader.bytes_read)
+        except OSError as exc:
+            self._problem(path, f"cannot read: {exc.strerror or exc}")
+            return None
+        return digest.digest()
+
+    def _problem(self, path: str, reason: str) -> None:
+        self.problems.append(FileProblem(path=path, reason=reason))
+        self.progress.problem(path, reason)
+
+
+def _split(units: list[_Unit], key) -> Iterator[list[_Unit]]:
+    buckets: dict[bytes, list[_Unit]] = defaultdict(list)
+    for unit in units:
+        value = key(unit)
+        if value is not None:
+            buckets[value].append(unit)
+    for bucket in buckets.values():
+        if len(bucket) > 1:
+            yield bucket
+
+
+def _group(units: list[_Unit]) -> DuplicateGroup:
+    assets = [u.asset for u in units]
+    keep = choose_keeper(assets)
+    ordered = [keep] + [a for a in assets if a is not keep]
+    members = [
+        DuplicateMember(
+            path=a.path,
+            bytes=a.bytes,
+            similarity=1.0,
+            media=str(a.kind),
+            relation=None if a is keep else "identical",
+        )
+        for a in ordered
+    ]
+    return DuplicateGroup(
+        kind=MatchKind.EXACT,
+        members=members,
+        keep=keep.path,
+        reclaimable_bytes=sum(a.bytes for a in ordered[1:]),
+        relation="identical",
+    )

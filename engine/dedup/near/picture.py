@@ -1,0 +1,146 @@
+"""Loading any still the catalog holds as display-referred RGB, and hashing a picture.
+
+EXR and other scene-linear floats are tone-mapped (Reinhard, then the sRGB curve) so a
+JPEG made from a render hashes like the render. Black letterbox or pillarbox bars are
+trimmed before hashing: a letterboxed web version is the same picture.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+import imagehash
+import numpy as np
+import OpenImageIO as oiio
+from PIL import Image
+
+from mediaopt.engine.dedup.errors import MediaDecodeError
+
+HASH_SIDE = 256
+"""Pictures are reduced to this before hashing; imagehash works on 32x32 and 9x8 anyway,
+so more pixels only cost time."""
+THUMB_SIDE = 96
+_LINEAR = {".exr", ".hdr", ".sxr", ".mxr"}
+_OIIO_FIRST = _LINEAR | {".dpx", ".cin", ".tif", ".tiff", ".tga", ".sgi", ".rgb", ".psd"}
+
+
+def load_picture(path: str | os.PathLike[str]) -> np.ndarray:
+    """The picture as uint8 RGB (H, W, 3), reduced to at most HASH_SIDE*4 on a side."""
+    path = os.fspath(path)
+    ext = os.path.splitext(path)[1].lower()
+    try:
+        if ext in _OIIO_FIRST:
+            return _oiio(path, ext in _LINEAR)
+        try:
+            with Image.open(path) as image:
+                image.draft("RGB", (HASH_SIDE * 2, HASH_SIDE * 2))  # JPEG: decode reduced
+                return np.asarray(_rgb(image))
+        except (OSError, ValueError, Image.DecompressionBombError):
+            return _oiio(path, False)
+    except MediaDecodeError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any decoder failure names the file
+        raise MediaDecodeError(path, f"cannot decode picture: {exc}") from exc
+
+
+def _rgb(image: Image.Image) -> Image.Image:
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        data = np.asarray(image, dtype=np.float32)
+        top = float(data.max()) or 1.0
+        image = Image.fromarray((data / top * 255).astype(np.uint8))
+    return image.convert("RGB")
+
+
+def _oiio(path: str, linear: bool) -> np.ndarray:
+    source = oiio.ImageInput.open(path)
+    if source is None:
+        raise MediaDecodeError(path, f"cannot open picture: {oiio.geterror() or 'unknown format'}")
+    try:
+        spec = source.spec()
+        channels = min(spec.nchannels, 3)
+        pixels = source.read_image(0, 0, 0, channels, "float")
+        if pixels is None:
+            raise MediaDecodeError(path, f"cannot read pixels: {source.geterror()}")
+    finally:
+        source.close()
+    pixels = np.nan_to_num(np.asarray(pixels, dtype=np.float32), nan=0.0, posinf=1.0)
+    if pixels.ndim == 2:
+        pixels = pixels[..., None]
+    if pixels.shape[2] < 3:
+        pixels = np.repeat(pixels[..., :1], 3, axis=2)
+    pixels = np.clip(pixels, 0.0, None)
+    if linear:
+        if pixels.max() > 1.0:
+            pixels = pixels / (1.0 + pixels)
+        pixels = np.where(
+            pixels <= 0.0031308, pixels * 12.92, 1.055 * np.power(pixels, 1 / 2.4) - 0.055
+        )
+    return (np.clip(pixels, 0, 1) * 255 + 0.5).astype(np.uint8)
+
+
+def trim_bars(rgb: np.ndarray, level: int = 20) -> tuple[np.ndarray, bool]:
+    """Remove uniform dark bars at the edges; (picture, whether bars were found)."""
+    luma = rgb.mean(axis=2)
+    h, w = luma.shape
+    dark_rows = luma.max(axis=1) <= level
+    dark_cols = luma.max(axis=0) <= level
+    top = _run(dark_rows)
+    bottom = _run(dark_rows[::-1])
+    left = _run(dark_cols)
+    right = _run(dark_cols[::-1])
+    # Bars are symmetric and thin; a dark sky or a night shot is neither.
+    boxed = False
+    if top and bottom and abs(top - bottom) <= max(2, h // 50) and top + bottom < h * 0.4:
+        rgb = rgb[top : h - bottom]
+        boxed = True
+    if left and right and abs(left - right) <= max(2, w // 50) and left + right < w * 0.4:
+        rgb = rgb[:, left : w - right]
+        boxed = True
+    return rgb, boxed
+
+
+def _run(flags: np.ndarray) -> int:
+    if not flags.size or not flags[0]:
+        return 0
+    stop = np.argmin(flags) if not flags.all() else flags.size
+    return int(stop)
+
+
+def picture_hashes(rgb: np.ndarray) -> tuple[int, int, bool]:
+    """(pHash, dHash, letterboxed) of a picture, both 64-bit."""
+    rgb, boxed = trim_bars(rgb)
+    image = Image.fromarray(rgb)
+    image.thumbnail((HASH_SIDE, HASH_SIDE), Image.Resampling.BILINEAR)
+    gray = image.convert("L")
+    return _bits(imagehash.phash(gray)), _bits(imagehash.dhash(gray)), boxed
+
+
+def thumbnail(rgb: np.ndarray, side: int = THUMB_SIDE) -> bytes:
+    image = Image.fromarray(trim_bars(rgb)[0])
+    image.thumbnail((side, side), Image.Resampling.BILINEAR)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+def tone(thumb: bytes) -> tuple[float, float, np.ndarray]:
+    """(mean luma, luma contrast, mean RGB) of a stored thumbnail: a grade moves these
+    while the hashes (which only see structure) stay put."""
+    rgb = np.asarray(Image.open(io.BytesIO(thumb)).convert("RGB"), dtype=np.float32)
+    luma = rgb.mean(axis=2)
+    return float(luma.mean()), float(luma.std()), rgb.reshape(-1, 3).mean(axis=0)
+
+
+def graded(a: bytes | None, b: bytes | None) -> bool:
+    if not a or not b:
+        return False
+    ma, sa, ca = tone(a)
+    mb, sb, cb = tone(b)
+    shift = np.abs((ca - ma) - (cb - mb)).max()
+    return abs(ma - mb) > 8 or abs(sa - sb) > 0.08 * max(sa, 1) or shift > 6
+
+
+def _bits(value: imagehash.ImageHash) -> int:
+    flat = value.hash.flatten()
+    return int(np.packbits(flat).view(">u8")[0])

@@ -1,0 +1,263 @@
+"""Near-duplicate search over the catalog: fingerprint (or reuse), index, verify, group.
+
+Fingerprints come from the catalog's cache when the asset's identity is unchanged, so a
+rerun decodes nothing. Candidate pairs come from the hash index (never all pairs), each is
+verified on the full fingerprint, and verified pairs are joined into groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import msgspec
+import numpy as np
+
+from mediaopt.engine.dedup.errors import MediaDecodeError
+from mediaopt.engine.dedup.keeper import choose_keeper, relation
+from mediaopt.engine.dedup.near import audio, image, video
+from mediaopt.engine.dedup.near.index import near_pairs_between
+from mediaopt.engine.dedup.near.picture import graded
+from mediaopt.engine.dedup.store import HashStore
+from mediaopt.engine.model import (
+    Asset,
+    AssetKind,
+    DuplicateGroup,
+    DuplicateMember,
+    FileProblem,
+    MatchKind,
+)
+from mediaopt.engine.progress import NullProgress, Progress
+
+MEDIA_KINDS = {
+    "image": [AssetKind.IMAGE],
+    "video": [AssetKind.VIDEO, AssetKind.SEQUENCE],
+    "audio": [AssetKind.AUDIO],
+}
+
+
+class _Item(msgspec.Struct):
+    asset: Asset
+    print: object
+    thumb: bytes | None
+
+
+class NearFinder:
+    def __init__(
+        self,
+        store: HashStore,
+        *,
+        low_impact: bool = False,
+        progress: Progress | None = None,
+        skip: frozenset[str] = frozenset(),
+    ):
+        self.store = store
+        self.low_impact = low_impact
+        self.progress = progress or NullProgress()
+        self.skip = skip
+        """Paths not to consider: copies already reported as exact duplicates, hard links."""
+        self.problems: list[FileProblem] = []
+        self.hashed = 0
+
+    def groups(self, media: Iterable[str] = ("image", "video", "audio")) -> list[DuplicateGroup]:
+        found: list[DuplicateGroup] = []
+        for kind in media:
+            items = self._prints(kind)
+            pairs = {"image": _image_pairs, "video": _video_pairs, "audio": _audio_pairs}[kind](
+                items
+            )
+            found += _grouped(items, pairs, kind)
+        return found
+
+    # -- fingerprints ------------------------------------------------------------------
+
+    def _prints(self, kind: str) -> list[_Item]:
+        method, struct, make = _METHODS[kind]
+        kinds = [str(k) for k in MEDIA_KINDS[kind]]
+        self.progress.phase(f"fingerprinting {kind}")
+        items: list[_Item] = []
+        for asset, identity in self.store.media_assets(kinds):
+            if asset.path in self.skip:
+                continue
+            cached = self.store.fingerprint(identity, method)
+            if cached is not None:
+                data, thumb = cached
+                items.append(_Item(asset, msgspec.msgpack.decode(data, type=struct), thumb))
+                continue
+            try:
+                value, thumb = make(asset, self.low_impact)
+            except MediaDecodeError as exc:
+                self.problems.append(FileProblem(path=asset.path, reason=exc.reason))
+                self.progress.problem(asset.path, exc.reason)
+                continue
+            self.hashed += 1
+            self.store.put_fingerprint(identity, method, msgspec.msgpack.encode(value), thumb)
+            items.append(_Item(asset, value, thumb))
+            self.progress.advance()
+        return items
+
+
+def _image(asset: Asset, low_impact: bool) -> tuple[image.PicturePrint, bytes]:
+    return image.image_print(asset.path)
+
+
+def _video(asset: Asset, low_impact: bool) -> tuple[video.VideoPrint, bytes]:
+    return video.video_print(asset, low_impact=low_impact)
+
+
+def _audio(asset: Asset, low_impact: bool) -> tuple[audio.AudioPrint, None]:
+    return audio.audio_print(asset.path, low_impact=low_impact), None
+
+
+_METHODS: dict[str, tuple[str, type, Callable]] = {
+    "image": (image.METHOD, image.PicturePrint, _image),
+    "video": (video.METHOD, video.VideoPrint, _video),
+    "audio": (audio.METHOD, audio.AudioPrint, _audio),
+}
+
+
+# -- candidate pairs and verification ----------------------------------------------------
+
+
+def image_candidates(prints: list[image.PicturePrint]) -> set[tuple[int, int]]:
+    """Pairs whose whole pictures are within INDEX_RADIUS on pHash or on dHash (one of
+    the two must be, see image.py), or whose pHash is that close between one's whole
+    picture and a window of the other. Windows are indexed on pHash only: that halves
+    the search, and crops measured within 6 bits summed on both hashes."""
+    found: set[tuple[int, int]] = set()
+    n = len(prints)
+    p = np.array([x.phash for x in prints], dtype=np.uint64)  # (n, 1 + windows)
+    d = np.array([x.dhash[0] for x in prints], dtype=np.uint64)
+    owner = np.repeat(np.arange(n, dtype=np.int64), p.shape[1] if n else 0)
+    for queries, table, owners in ((p[:, 0], p.reshape(-1), owner), (d, d, np.arange(n))):
+        pairs = near_pairs_between(queries, table, image.INDEX_RADIUS)
+        a, b = pairs[:, 0], owners[pairs[:, 1]]
+        keep = a != b
+        lo, hi = np.minimum(a, b)[keep].tolist(), np.maximum(a, b)[keep].tolist()
+        found.update(zip(lo, hi, strict=True))
+    return found
+
+
+def _image_pairs(items: list[_Item]) -> dict[tuple[int, int], float]:
+    prints = [it.print for it in items]
+    verified = {}
+    for i, j in image_candidates(prints):
+        d = image.picture_distance(prints[i], prints[j])
+        if d <= image.SAME_PICTURE:
+            verified[(i, j)] = image.similarity(d)
+    return verified
+
+
+def _video_pairs(items: list[_Item]) -> dict[tuple[int, int], float]:
+    owner, p, d = [], [], []
+    for i, it in enumerate(items):
+        owner += [i] * len(it.print.phash)
+        p += it.print.phash
+        d += it.print.dhash
+    owner_a = np.array(owner, dtype=np.int64)
+    candidates: set[tuple[int, int]] = set()
+    for hashes in (p, d):
+        h = np.array(hashes, dtype=np.uint64)
+        pairs = near_pairs_between(h, h, image.INDEX_RADIUS)
+        a, b = owner_a[pairs[:, 0]], owner_a[pairs[:, 1]]
+        keep = a < b
+        candidates.update(zip(a[keep].tolist(), b[keep].tolist(), strict=True))
+    verified = {}
+    for i, j in candidates:
+        share = video.match_share(items[i].print, items[j].print)
+        if share >= video.SAME_FOOTAGE:
+            verified[(i, j)] = round(share, 3)
+    return verified
+
+
+def _audio_pairs(items: list[_Item]) -> dict[tuple[int, int], float]:
+    arrays = [it.print.array() for it in items]
+    verified = {}
+    for (i, j), offsets in audio.candidate_offsets(arrays).items():
+        ber = audio.same_sound(arrays[i], arrays[j], offsets)
+        if ber is not None:
+            verified[(i, j)] = round(1.0 - ber, 3)
+    return verified
+
+
+# -- groups ------------------------------------------------------------------------------
+
+
+def _grouped(
+    items: list[_Item], pairs: dict[tuple[int, int], float], kind: str
+) -> list[DuplicateGroup]:
+    parent = list(range(len(items)))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in pairs:
+        parent[root(i)] = root(j)
+    members: dict[int, list[int]] = {}
+    for i in {k for pair in pairs for k in pair}:
+        members.setdefault(root(i), []).append(i)
+    groups = []
+    for indices in members.values():
+        groups.append(_group(items, indices, pairs, kind))
+    groups.sort(key=lambda g: -g.reclaimable_bytes)
+    return groups
+
+
+def _group(
+    items: list[_Item], indices: list[int], pairs: dict[tuple[int, int], float], kind: str
+) -> DuplicateGroup:
+    boxed_paths = {items[i].asset.path for i in indices if getattr(items[i].print, "boxed", 0)}
+    keep_asset = choose_keeper([items[i].asset for i in indices], boxed_paths)
+    k = next(i for i in indices if items[i].asset is keep_asset)
+    members = [
+        DuplicateMember(path=keep_asset.path, bytes=keep_asset.bytes, similarity=1.0, media=kind)
+    ]
+    relations: list[str] = []
+    for i in sorted(indices, key=lambda x: items[x].asset.path):
+        if i == k:
+            continue
+        other = items[i]
+        sim = pairs.get((min(i, k), max(i, k)))
+        if sim is None:  # joined through a third copy: score against the keeper directly
+            sim = _similarity(items[k], other, kind)
+        boxed = bool(getattr(other.print, "boxed", False)) and not getattr(
+            items[k].print, "boxed", False
+        )
+        cropped = kind == "image" and image.alignment(items[k].print, other.print)[1]
+        rel = relation(
+            keep_asset,
+            other.asset,
+            graded=graded(items[k].thumb, other.thumb),
+            boxed=boxed,
+            cropped=cropped,
+        )
+        relations += [r for r in rel.split(", ") if r not in relations]
+        members.append(
+            DuplicateMember(
+                path=other.asset.path,
+                bytes=other.asset.bytes,
+                similarity=sim,
+                media=kind,
+                relation=rel,
+            )
+        )
+    return DuplicateGroup(
+        kind=MatchKind.NEAR,
+        members=members,
+        keep=keep_asset.path,
+        reclaimable_bytes=sum(m.bytes for m in members[1:]),
+        relation=", ".join(relations),
+    )
+
+
+def _similarity(a: _Item, b: _Item, kind: str) -> float:
+    if kind == "image":
+        return image.similarity(image.picture_distance(a.print, b.print))
+    if kind == "video":
+        return round(video.match_share(a.print, b.print), 3)
+    x, y = a.print.array(), b.print.array()
+    offsets = audio.candidate_offsets([x, y]).get((0, 1), [0])
+    ber = audio.same_sound(x, y, offsets)
+    return round(1.0 - ber, 3) if ber is not None else 0.0
