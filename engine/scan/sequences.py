@@ -7,6 +7,7 @@ not frame numbers either.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import fileseq
@@ -16,6 +17,8 @@ from mediaopt.engine.scan.probe.signature import IMAGE_EXTENSIONS
 from mediaopt.engine.scan.walk import FileEntry
 
 _SEPARATORS = "._-"
+# A name ending in a short number and a dot before the "frame": `gamma_0.` of gamma_0.85.
+_DECIMAL_HEAD = re.compile(r"(^|[_\-\s])\d{1,2}\.$")
 
 
 class FrameGroup(msgspec.Struct, frozen=True):
@@ -69,6 +72,8 @@ def _members(seq: fileseq.FileSequence, candidates: dict[str, FileEntry]) -> Fra
     basename = seq.basename()
     if basename.rstrip(_SEPARATORS).lower().endswith("v"):
         return None  # comp_v001, comp_v002: versions of one image, not frames
+    if seq.zfill() <= 2 and _DECIMAL_HEAD.search(basename):
+        return None  # grade_0.85.png, grade_0.90.png: decimal values, not frames 85 and 90
     padding = max(1, seq.zfill())
     # `shot-0001.png`: fileseq reads the hyphen as a minus sign; it is a separator.
     hyphen = bool(basename) and basename[-1] not in _SEPARATORS and min(frame_set) < 0

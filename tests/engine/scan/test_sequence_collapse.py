@@ -154,3 +154,12 @@ def test_names_that_do_not_form_a_sequence_stay_single_files(cached_media, tmp_p
         summary = scan([tmp_path / "media"], catalog, workers=0)
     assert (summary.files_seen, summary.assets, summary.sequences) == (5, 5, 0)
     assert summary.problems == []
+
+
+def test_decimal_numbers_in_names_are_not_frame_numbers(cached_media, tmp_path) -> None:
+    png = scantrees.source_media(cached_media)["png"]
+    for name in ("still_gamma_0.85.png", "still_gamma_0.90.png", "still_gamma_1.15.png"):
+        scantrees.copy(png, tmp_path / "graded" / name)
+    with Catalog(tmp_path / "catalog.sqlite") as catalog:
+        summary = scan([tmp_path / "graded"], catalog, workers=0)
+    assert (summary.assets, summary.sequences) == (3, 0)
