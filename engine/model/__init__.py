@@ -14,6 +14,17 @@ from mediaopt.engine.model.assets import (
     Window,
 )
 from mediaopt.engine.model.projects import Project, Reference, ReferenceTarget
+from mediaopt.engine.model.render import (
+    FrameOutlier,
+    Recommendation,
+    RenderAnalysis,
+    RenderJob,
+    RenderSample,
+    RenderTotal,
+    SettingEffect,
+    SettingGroup,
+    WhatIfCandidate,
+)
 from mediaopt.engine.model.scan import FileProblem, ScanSummary
 
 __all__ = [
@@ -22,12 +33,21 @@ __all__ = [
     "AssetStatus",
     "ExrChannel",
     "FileProblem",
+    "FrameOutlier",
     "FrameSequence",
     "Project",
     "Reference",
+    "Recommendation",
     "ReferenceTarget",
+    "RenderAnalysis",
+    "RenderJob",
+    "RenderSample",
+    "RenderTotal",
     "ScanSummary",
+    "SettingEffect",
+    "SettingGroup",
     "Stream",
     "StreamKind",
+    "WhatIfCandidate",
     "Window",
 ]
