@@ -6,11 +6,11 @@ import argparse
 from types import ModuleType
 
 from mediaopt.engine.catalog import CatalogVersionError
-from mediaopt.engine.cli import demo, find, info, scan, schema, stats
+from mediaopt.engine.cli import demo, farm, find, info, render, scan, schema, stats
 from mediaopt.engine.cli.output import errors
 from mediaopt.engine.scan.errors import ScanError
 
-COMMANDS: list[ModuleType] = [scan, info, find, stats, demo, schema]
+COMMANDS: list[ModuleType] = [scan, info, find, stats, render, farm, demo, schema]
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

@@ -8,7 +8,14 @@ import msgspec
 
 from mediaopt.engine.cli.output import print_json
 from mediaopt.engine.cli.stats import StatsReport
-from mediaopt.engine.model import Asset, Project, ScanSummary
+from mediaopt.engine.model import (
+    Asset,
+    Project,
+    Recommendation,
+    RenderAnalysis,
+    RenderJob,
+    ScanSummary,
+)
 
 OUTPUTS: dict[str, object] = {
     "scan": ScanSummary,
@@ -16,6 +23,9 @@ OUTPUTS: dict[str, object] = {
     "find": Asset,
     "stats": StatsReport,
     "refs": Project,
+    "render-analyze": RenderAnalysis,
+    "render-what-if": Recommendation,
+    "farm": RenderJob,
 }
 
 

@@ -16,6 +16,7 @@ import tempfile
 import time
 
 import numpy as np
+import xxhash
 from scipy import stats
 
 from mediaopt.engine.model import Asset, AssetKind, Recommendation, WhatIfCandidate
@@ -169,12 +170,15 @@ def _measure_all(asset, decoded, sizes, tried, target, progress, problems):
     workdir = _workdir(asset)
     progress.phase("re-encoding sample frames", total=len(tried) * len(decoded))
     measured = []
+    # Candidates that differ only in a lossless codec decode to the same pixels (zip+half
+    # and piz+half both just round to half): their quality is measured once.
+    scores: dict[tuple[int, str], tuple[float, float]] = {}
     try:
         references = [_reference(parts, asset.format) for parts in decoded]
         for candidate in tried:
             try:
                 measured.append(
-                    _measure(asset, candidate, decoded, references, sizes, target, workdir)
+                    _measure(asset, candidate, decoded, references, sizes, target, workdir, scores)
                 )
             except (RuntimeError, ValueError) as exc:
                 problems.append(f"candidate {candidate.name}: {exc}")
@@ -185,7 +189,7 @@ def _measure_all(asset, decoded, sizes, tried, target, progress, problems):
     return measured
 
 
-def _measure(asset, candidate: Candidate, decoded, references, sizes, target, workdir):
+def _measure(asset, candidate: Candidate, decoded, references, sizes, target, workdir, scores):
     ext = os.path.splitext(asset.path)[1] or ".exr"
     sample_bytes, worst_psnr, worst_ssim = [], math.inf, 1.0
     exact = data_exact = True
@@ -200,7 +204,10 @@ def _measure(asset, candidate: Candidate, decoded, references, sizes, target, wo
         exact &= frame_exact
         data_exact &= frame_data_exact
         if not frame_exact:
-            p, s = _colour_quality(reference, _reference(back, asset.format))
+            key = (i, _digest(back))
+            if key not in scores:
+                scores[key] = _colour_quality(reference, _reference(back, asset.format))
+            p, s = scores[key]
             worst_psnr, worst_ssim = min(worst_psnr, p), min(worst_ssim, s)
     seconds = time.perf_counter() - started
     estimate, error, ratio = extrapolate(sample_bytes, sizes, asset.bytes, _frame_count(asset))
@@ -242,6 +249,13 @@ def _exactness(original: list[Part], back: list[Part]) -> tuple[bool, bool]:
             if is_data_channel(name):
                 data_exact &= same
     return exact, data_exact
+
+
+def _digest(parts: list[Part]) -> str:
+    digest = xxhash.xxh3_128()
+    for part in parts:
+        digest.update(np.ascontiguousarray(part.pixels).data)
+    return digest.hexdigest()
 
 
 def _reference(parts: list[Part], format_name: str | None):
