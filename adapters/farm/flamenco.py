@@ -53,11 +53,12 @@ def _output(settings: dict[str, Any]) -> str | None:
     if not path:
         return None
     path = str(path)
+    ext = str(settings.get("image_file_extension") or ".exr")
     if "#" not in os.path.basename(path):
-        ext = str(settings.get("image_file_extension") or ".exr")
-        path = (
-            os.path.join(path, "######" + ext)
-            if path.endswith(("/", "\\"))
-            else path + "######" + ext
-        )
+        if path.endswith(("/", "\\")):
+            return path + "######" + ext
+        path += "######"
+    # Blender adds the file extension after the frame number unless the path has one.
+    if not os.path.splitext(os.path.basename(path).replace("#", "0"))[1]:
+        path += ext
     return path
