@@ -187,3 +187,15 @@ def show_recommendation(result: Recommendation) -> None:
         console.print(f"Confidence: {result.confidence}", highlight=False)
     for problem in result.problems:
         console.print(f"  [yellow]{problem}[/yellow]", highlight=False)
+
+
+def show_render_demo(catalog, under) -> None:
+    """For `mediaopt demo`: print the render analysis and the recommendation for the
+    largest EXR sequence under `under` (see engine/render/demo.py)."""
+    from mediaopt.engine.render.demo import render_demo
+
+    report, recommendation = render_demo(catalog, under)
+    console.print("\n[bold]Render storage[/bold]")
+    show_analysis(report)
+    if recommendation is not None:
+        show_recommendation(recommendation)
