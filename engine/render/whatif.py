@@ -56,9 +56,8 @@ def what_if(
     target = parse_quality(quality) if isinstance(quality, str) else quality
     progress = progress or NullProgress()
     if asset.kind is AssetKind.VIDEO:
-        from mediaopt.engine.render.movie import movie_what_if
-
-        return movie_what_if(asset, target, candidates, samples, min_saving, progress)
+        # The ProRes 4444 XQ -> 4444 -> HQ ladder through PyAV is not written yet.
+        raise ValueError(f"{asset.path}: what-if on movies is not supported yet (sequences only)")
     seq = asset.sequence
     if asset.kind is not AssetKind.SEQUENCE or seq is None:
         raise ValueError(f"{asset.path}: not an image sequence or a movie; nothing to re-encode")
