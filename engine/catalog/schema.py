@@ -65,6 +65,21 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (identity, method)
     );
     """,
+    # 3: render jobs posted by farm hooks, keyed by farm and job id (a re-posted job
+    # replaces its row); output_asset ties a job to the assets row of what it wrote.
+    """
+    CREATE TABLE render_jobs (
+        id INTEGER PRIMARY KEY,
+        farm TEXT NOT NULL,
+        job_id TEXT NOT NULL,
+        output_asset TEXT,
+        finished REAL NOT NULL,
+        record BLOB NOT NULL,
+        UNIQUE (farm, job_id)
+    );
+    CREATE INDEX render_jobs_output ON render_jobs(output_asset);
+    CREATE INDEX render_jobs_finished ON render_jobs(finished);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -47,6 +47,17 @@ from mediaopt.engine.model.orphans import (
     UnresolvedReference,
 )
 from mediaopt.engine.model.projects import Project, Reference, ReferenceTarget
+from mediaopt.engine.model.render import (
+    FrameOutlier,
+    Recommendation,
+    RenderAnalysis,
+    RenderJob,
+    RenderSample,
+    RenderTotal,
+    SettingEffect,
+    SettingGroup,
+    WhatIfCandidate,
+)
 from mediaopt.engine.model.scan import FileProblem, ScanSummary
 
 __all__ = [
@@ -65,6 +76,7 @@ __all__ = [
     "CurveSegment",
     "ExrChannel",
     "FileProblem",
+    "FrameOutlier",
     "FrameSequence",
     "NeedReport",
     "PeakSource",
@@ -80,7 +92,12 @@ __all__ = [
     "ProjectSummary",
     "ProjectsReport",
     "Reference",
+    "Recommendation",
     "ReferenceTarget",
+    "RenderAnalysis",
+    "RenderJob",
+    "RenderSample",
+    "RenderTotal",
     "ScanSummary",
     "StorageMeasurement",
     "Stream",
@@ -89,6 +106,9 @@ __all__ = [
     "Verdict",
     "Uncertain",
     "UnresolvedReference",
+    "SettingEffect",
+    "SettingGroup",
+    "WhatIfCandidate",
     "Window",
     "Workflow",
     "WorkflowNeed",

@@ -1,0 +1,201 @@
+"""mediaopt render: what render settings cost (analyze), what other settings would cost,
+measured by re-encoding sample frames (what-if), and charts of both."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from mediaopt.engine.cli.output import (
+    BarProgress,
+    add_catalog_option,
+    add_json_option,
+    console,
+    human_bytes,
+    interactive,
+    open_catalog,
+    print_json,
+    table,
+)
+from mediaopt.engine.model import Recommendation, RenderAnalysis
+from mediaopt.engine.render import analyze as analysis
+from mediaopt.engine.render import charts, jobs, whatif
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "render", help="render storage: analyze, what-if, chart", description=__doc__
+    )
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    a = actions.add_parser("analyze", help="bytes per frame by setting, drivers, outliers")
+    a.add_argument("--under", metavar="PATH")
+    add_catalog_option(a)
+    add_json_option(a)
+    a.set_defaults(run=run_analyze)
+
+    w = actions.add_parser("what-if", help="re-encode sample frames with candidate settings")
+    w.add_argument("sequence", help="a sequence's #### pattern, one of its frames, or a movie")
+    w.add_argument("--candidates", nargs="+", metavar="NAME", help="e.g. zip dwab:45 piz+half")
+    w.add_argument("--quality", default="psnr:50", help="lossless, psnr:DB, ssim:V (psnr:50)")
+    w.add_argument("--samples", type=int, default=whatif.DEFAULT_SAMPLES, metavar="N")
+    w.add_argument("--chart", metavar="FILE", help="also write the size/quality front (.png/.svg)")
+    add_catalog_option(w)
+    add_json_option(w)
+    w.set_defaults(run=run_what_if)
+
+    c = actions.add_parser("chart", help="write charts of render storage (.png or .svg)")
+    c.add_argument("kind", choices=["settings", "jobs"])
+    c.add_argument("output", metavar="FILE")
+    c.add_argument("--under", metavar="PATH")
+    add_catalog_option(c)
+    c.set_defaults(run=run_chart)
+
+
+def run_analyze(args: argparse.Namespace) -> int:
+    with open_catalog(args) as catalog:
+        report = analysis.analyze(catalog, under=args.under)
+    if args.json:
+        print_json(report)
+    else:
+        show_analysis(report)
+    return 0
+
+
+def run_what_if(args: argparse.Namespace) -> int:
+    with open_catalog(args) as catalog:
+        asset = catalog.get(args.sequence)
+    result = whatif.what_if(
+        asset or args.sequence,
+        candidates=args.candidates,
+        quality=args.quality,
+        samples=args.samples,
+        progress=BarProgress() if interactive(args) else None,
+    )
+    if args.chart:
+        charts.front_chart(result, args.chart)
+    if args.json:
+        print_json(result)
+    else:
+        show_recommendation(result)
+    return 0
+
+
+def run_chart(args: argparse.Namespace) -> int:
+    with open_catalog(args) as catalog:
+        if args.kind == "settings":
+            written = charts.bytes_per_frame_chart(
+                analysis.analyze(catalog, under=args.under), args.output
+            )
+        else:
+            written = charts.jobs_over_time_chart(jobs.render_jobs(catalog), args.output)
+    console.print(f"wrote {written}", highlight=False)
+    return 0
+
+
+def show_analysis(report: RenderAnalysis) -> None:
+    console.print(
+        f"{report.renders} renders, {report.frames:,} frames, {human_bytes(report.bytes)}; "
+        f"{human_bytes(report.forecast_per_1000_frames)} per 1,000 frames at current settings",
+        highlight=False,
+    )
+    t = table(
+        "format",
+        "compression",
+        "pixels",
+        "ch",
+        "resolution",
+        "renders",
+        "per frame",
+        "B/pixel",
+        "per 1000 frames",
+        title="By setting",
+    )
+    for g in report.groups:
+        t.add_row(
+            g.format,
+            g.compression,
+            g.pixel_type,
+            str(g.channels),
+            g.resolution,
+            str(g.renders),
+            human_bytes(g.bytes_per_frame),
+            f"{g.bytes_per_pixel:.2f}",
+            human_bytes(g.forecast_per_1000_frames),
+        )
+    console.print(t)
+    if report.driver:
+        console.print(
+            f"Size is driven most by [bold]{report.driver}[/bold] "
+            f"(all settings together explain R² = {report.fit_r2:.2f} of it):"
+        )
+        for e in report.effects:
+            console.print(
+                f"  {e.setting:12} alone {e.explained:.2f}, unique {e.unique:.2f}", highlight=False
+            )
+    for label, rows in (("show", report.by_show), ("job", report.by_job), ("user", report.by_user)):
+        if rows and not (len(rows) == 1 and rows[0].key == "(unknown)"):
+            t = table(label, "renders", "frames", "bytes", "per 1000 frames", title=f"By {label}")
+            for r in rows[:15]:
+                t.add_row(
+                    r.key,
+                    str(r.renders),
+                    f"{r.frames:,}",
+                    human_bytes(r.bytes),
+                    human_bytes(r.forecast_per_1000_frames),
+                )
+            console.print(t)
+    if report.outliers:
+        console.print(f"\n[bold]Frames far from their neighbours[/bold] ({len(report.outliers)}):")
+        for o in report.outliers[:20]:
+            console.print(
+                f"  {Path(o.sequence).name} frame {o.frame}: {human_bytes(o.bytes)} vs "
+                f"{human_bytes(o.neighbour_median)} ({o.ratio:.2f}x): {o.reason}",
+                highlight=False,
+            )
+    for problem in report.problems:
+        console.print(f"  [yellow]{problem}[/yellow]", highlight=False)
+
+
+def show_recommendation(result: Recommendation) -> None:
+    t = table(
+        "candidate",
+        "size",
+        "saved",
+        "± (95%)",
+        "quality",
+        "data passes",
+        "ok",
+        "front",
+        title=f"What-if on frames {result.sampled_frames}",
+    )
+    for c in result.candidates:
+        quality = "bit-exact" if c.lossless else f"{c.psnr_db} dB, SSIM {c.ssim}"
+        t.add_row(
+            c.name,
+            human_bytes(c.estimated_bytes),
+            f"{c.saved_fraction:.0%}",
+            human_bytes(c.error_bytes),
+            quality,
+            "exact" if c.data_passes_exact else "CHANGED",
+            "yes" if c.acceptable else "no",
+            "*" if c.on_front else "",
+        )
+    console.print(t)
+    console.print(result.summary, highlight=False)
+    if result.confidence:
+        console.print(f"Confidence: {result.confidence}", highlight=False)
+    for problem in result.problems:
+        console.print(f"  [yellow]{problem}[/yellow]", highlight=False)
+
+
+def show_render_demo(catalog, under) -> None:
+    """For `mediaopt demo`: print the render analysis and the recommendation for the
+    largest EXR sequence under `under` (see engine/render/demo.py)."""
+    from mediaopt.engine.render.demo import render_demo
+
+    report, recommendation = render_demo(catalog, under)
+    console.print("\n[bold]Render storage[/bold]")
+    show_analysis(report)
+    if recommendation is not None:
+        show_recommendation(recommendation)
