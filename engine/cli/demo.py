@@ -1,4 +1,11 @@
-"""mediaopt demo [DIR]: build a small sample production, scan it and show what was found."""
+"""mediaopt demo [DIR]: build a small sample production, run every analysis on it, and
+write the HTML report.
+
+The production has two shows side by side: `commercial` (many media kinds, an EXR
+sequence with a missing frame, broken files, a render folder) and `feature` (edits in
+OTIO, EDL and FCP XML, a Nuke comp with render versions, proxies, a copy, paths written on
+other OSes, a corrupt project). Everything is real media made by real encoders.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,6 @@ from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.cli.output import BarProgress, console, human_bytes, interactive, table
 from mediaopt.engine.model import ScanSummary
 from mediaopt.engine.report import Section, build_report, write_html
-from mediaopt.engine.report.bandwidth import bandwidth_section
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -23,17 +29,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from mediaopt.engine.render.demo import build_render_folder
+    from mediaopt.fixtures.orphans import build_orphan_production
     from mediaopt.fixtures.production import build_sample_production
 
     base = Path(args.dir or tempfile.mkdtemp(prefix="mediaopt-demo-")).resolve()
-    production_root = base / "production"
+    root = base / "production"
     catalog_path = base / "catalog.sqlite"  # beside the production: never inside a root
-    console.print(f"Building a sample production in {production_root} ...", highlight=False)
-    production = build_sample_production(production_root)
+    console.print(f"Building a sample production in {root} ...", highlight=False)
+    commercial = build_sample_production(root / "commercial")
+    renders = build_render_folder(Path(commercial.root) / "show").parents[1]
+    feature = build_orphan_production(root / "feature")
     with Catalog(catalog_path) as catalog:
-        summary = api.scan(
-            [production.root], catalog, progress=BarProgress() if interactive(args) else None
-        )
+        summary = api.scan([root], catalog, progress=BarProgress() if interactive(args) else None)
         console.print(
             f"\nScanned {summary.files_seen} files into {summary.assets} assets "
             f"({summary.sequences} sequences, {human_bytes(summary.bytes)}) "
@@ -41,10 +49,14 @@ def run(args: argparse.Namespace) -> int:
             highlight=False,
         )
         _show_stats(catalog)
-        _show_assets(catalog)
         _show_problems(summary)
-        # Each analysis prints its own view and contributes a section to the report.
-        sections = [_bandwidth(production.root, catalog)]
+        # Each analysis prints its own view and hands the report one or more sections.
+        sections = [
+            *_production(catalog, [feature.root, commercial.root], feature.maps),
+            _duplicates(catalog, base / "comparisons"),
+            _renders(catalog, str(renders)),
+            _bandwidth(commercial.root, catalog),
+        ]
         report = write_html(
             build_report(catalog, title="mediaopt demo production", extra=sections),
             base / "report.html",
@@ -54,39 +66,71 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _production(catalog: Catalog, roots: list[str], maps: list[str]) -> list[Section]:
+    from mediaopt.engine.cli.projects import show_production
+    from mediaopt.engine.projects.analysis import analyse_production
+    from mediaopt.engine.projects.config import Settings
+    from mediaopt.engine.report.production import (
+        lineage_section,
+        orphans_section,
+        projects_section,
+    )
+
+    # The feature's projects were written on macOS, Windows and a file server: the same
+    # --map rules a facility keeps in its config file. Each show keeps its own media, so an
+    # unreadable project only casts doubt on its own show.
+    settings = Settings(path_map=maps, unreadable_scope_depth=1)
+    analysis = analyse_production(catalog, roots, settings=settings)
+    show_production(analysis)
+    return [
+        projects_section(analysis.projects),
+        orphans_section(analysis.orphans),
+        lineage_section(analysis.lineage),
+    ]
+
+
+def _duplicates(catalog: Catalog, pictures: Path) -> Section:
+    from mediaopt.engine.cli import dupes
+    from mediaopt.engine.dedup.api import find_duplicates, write_contact_sheets
+    from mediaopt.engine.report.dupes import dupes_section
+
+    console.print("\n[bold]Duplicates[/bold]")
+    report = find_duplicates(catalog, near=True)
+    dupes.show(report, limit=10)
+    written = write_contact_sheets(report, pictures)
+    console.print(f"{len(written)} comparison pictures in {pictures}", highlight=False)
+    return dupes_section(report, [str(p) for p in written])
+
+
+def _renders(catalog: Catalog, under: str) -> Section:
+    from mediaopt.engine.cli.render import show_analysis, show_recommendation
+    from mediaopt.engine.render.demo import render_demo
+    from mediaopt.engine.report.render import render_section
+
+    analysis, recommendation = render_demo(catalog, under)
+    console.print("\n[bold]Render storage[/bold]")
+    show_analysis(analysis)
+    if recommendation is not None:
+        show_recommendation(recommendation)
+    return render_section(analysis, recommendation)
+
+
+def _bandwidth(root: str, catalog: Catalog) -> Section:
+    from mediaopt.engine.cli.bandwidth import demo_check
+    from mediaopt.engine.report.bandwidth import bandwidth_section
+
+    console.print()
+    return bandwidth_section(demo_check(root, catalog))
+
+
 def _show_problems(summary: ScanSummary) -> None:
     console.print(f"\n[bold]Files that could not be read[/bold] ({len(summary.problems)}):")
     for problem in summary.problems:
         console.print(f"  {Path(problem.path).name}: {problem.reason}", highlight=False)
 
 
-def _bandwidth(root: str, catalog: Catalog) -> Section:
-    from mediaopt.engine.cli.bandwidth import demo_check
-
-    console.print()
-    return bandwidth_section(demo_check(root, catalog))
-
-
 def _show_stats(catalog: Catalog) -> None:
     t = table("kind", "files", "bytes", title="By kind")
     for row in catalog.stats("kind"):
         t.add_row(row.key, str(row.files), human_bytes(row.bytes))
-    console.print(t)
-
-
-def _show_assets(catalog: Catalog) -> None:
-    t = table("asset", "format", "codec", "resolution", "notes", title="Cataloged media")
-    for asset in catalog.find(status="ok"):
-        v = asset.video or asset.audio
-        res = f"{v.width}x{v.height}" if v and v.width else ""
-        notes = ""
-        if asset.sequence:
-            seq = asset.sequence
-            notes = f"frames {seq.first_frame}-{seq.last_frame}"
-            if seq.missing_frames:
-                notes += f", missing {seq.missing_frames}"
-        elif asset.start_timecode:
-            notes = f"TC {asset.start_timecode}" + (f" reel {asset.reel}" if asset.reel else "")
-        codec = (v.codec_profile and f"{v.codec} {v.codec_profile}") or (v.codec if v else "")
-        t.add_row(Path(asset.path).name, asset.format or "", codec or "", res, notes)
     console.print(t)
