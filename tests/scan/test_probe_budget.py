@@ -45,3 +45,45 @@ def test_probe_of_a_500_gb_camera_file_reads_at_most_the_budget(
     assert asset.video is not None
     assert asset.probed_bytes is not None
     assert asset.probed_bytes <= PROBE_BUDGET
+
+
+@pytest.mark.parametrize(
+    ("name", "writer", "kwargs"),
+    [
+        (
+            "budget-2k-zip.exr",
+            media.write_image_oiio,
+            dict(width=2048, height=1080, attributes={"compression": "zip"}),
+        ),
+        (
+            "budget-2k-10bit.dpx",
+            media.write_image_oiio,
+            dict(
+                width=2048,
+                height=1080,
+                pixel_type="uint16",
+                attributes={"oiio:BitsPerSample": 10},
+            ),
+        ),
+        (
+            "budget-2k-progressive.jpg",
+            media.write_image_pillow,
+            dict(width=2048, height=1080, progressive=True, quality=90),
+        ),
+    ],
+)
+def test_probe_of_a_500_gb_still_reads_a_few_pages_of_it(
+    name: str, writer, kwargs: dict, cached_media: Callable[..., Path], tmp_path: Path
+):
+    # Still headers are copied into an in-memory mirror for OpenImageIO; what is copied
+    # is what the header points at, never a share of the file's size. A progressive
+    # JPEG is the hard case: OpenImageIO alone reads all of its scans to open it.
+    source = cached_media(name, writer, **kwargs)
+    big = media.make_sparse(tmp_path / f"frame{source.suffix}", source, 500 * 1000**3)
+
+    asset = probe_file(str(big))
+
+    assert asset.video is not None
+    assert (asset.video.width, asset.video.height) == (2048, 1080)
+    assert asset.probed_bytes is not None
+    assert asset.probed_bytes <= 16 * 1024

@@ -22,11 +22,7 @@ from mediaopt.engine.scan.probe.signature import (
     extension_mismatch,
     sniff,
 )
-from mediaopt.engine.scan.reader import (
-    MediaReader,
-    drop_from_page_cache,
-    process_bytes_read,
-)
+from mediaopt.engine.scan.reader import MediaReader
 
 __all__ = ["probe_file", "sniff"]
 
@@ -70,7 +66,7 @@ def probe_file(path: str, *, low_impact: bool = False) -> Asset:
     try:
         # The signature read counts against the budget: the cap is for the whole probe.
         budget = PROBE_BUDGET - head_bytes
-        asset = _probe_family(path, sig, base, tail, low_impact, budget)
+        asset = _probe_family(path, sig, base, head, tail, low_impact, budget)
     except ProbeError as exc:
         asset = Asset(
             **base,
@@ -102,15 +98,21 @@ def probe_file(path: str, *, low_impact: bool = False) -> Asset:
 
 
 def _probe_family(
-    path: str, sig: Signature, base: dict, tail: bytes, low_impact: bool, budget: int
+    path: str,
+    sig: Signature,
+    base: dict,
+    head: bytes,
+    tail: bytes,
+    low_impact: bool,
+    budget: int,
 ) -> Asset:
     if sig.family is Family.IMAGE:
-        return _probe_still(path, sig, base, tail, low_impact)
+        return _probe_still(path, sig, base, head, tail, low_impact, budget)
     if sig.family is Family.RAW and sig.format == "CinemaDNG":
         # A DNG is a TIFF: OpenImageIO reads its header (size, bit depth, camera)
         # even where no raw decoder is built in.
         try:
-            asset = _probe_still(path, sig, base, tail, low_impact)
+            asset = _probe_still(path, sig, base, head, tail, low_impact, budget)
         except ProbeError:
             return _raw_partial(sig, base)
         asset.format, asset.recognised_as = sig.format, sig.description
@@ -127,14 +129,16 @@ def _probe_family(
     )
 
 
-def _probe_still(path: str, sig: Signature, base: dict, tail: bytes, low_impact: bool) -> Asset:
-    before = process_bytes_read()
-    try:
-        header = probe_image(path)
-    finally:
-        if low_impact:
-            drop_from_page_cache(path)
-    after = process_bytes_read()
+def _probe_still(
+    path: str,
+    sig: Signature,
+    base: dict,
+    head: bytes,
+    tail: bytes,
+    low_impact: bool,
+    budget: int,
+) -> Asset:
+    header = probe_image(path, sig.format, head=head, budget=budget, drop_cache=low_impact)
     attrs = header.attributes
     asset = Asset(
         **base,
@@ -147,7 +151,7 @@ def _probe_still(path: str, sig: Signature, base: dict, tail: bytes, low_impact:
         recorded_date=attrs.get("recorded_date"),  # type: ignore[arg-type]
         camera_make=attrs.get("camera_make"),  # type: ignore[arg-type]
         camera_model=attrs.get("camera_model"),  # type: ignore[arg-type]
-        probed_bytes=(after - before) if before is not None and after is not None else None,
+        probed_bytes=header.bytes_read,
     )
     truncated = _truncated_still(sig.format, tail)
     if truncated:

@@ -1,15 +1,20 @@
 """Still-image headers through OpenImageIO: EXR, DPX, TIFF, PNG, JPEG, WebP, TGA ...
 
 ImageInput.open reads the header only; pixels are never decoded. OpenImageIO opens files
-by path itself, so bytes read are measured from the process counters by the caller.
+by path itself, without O_NOATIME, so it is given a Mirror of the file's header bytes
+(see mirror.py) instead of the media: the media is only read through MediaReader.
 """
 
 from __future__ import annotations
+
+import os
 
 import OpenImageIO as oiio
 
 from mediaopt.engine.model import ExrChannel, Stream, StreamKind, Window
 from mediaopt.engine.scan.errors import ProbeError
+from mediaopt.engine.scan.probe.mirror import Mirror
+from mediaopt.engine.scan.reader import drop_from_page_cache
 
 _FORMAT_NAMES = {
     "openexr": "OpenEXR",
@@ -42,19 +47,78 @@ _PIXEL_TYPES = {
 }
 
 
+# The extension that makes OpenImageIO use its plug-in for each format the signature
+# sniffs as a still (a DNG's header is a TIFF's). The signature, not the file's name,
+# decides: a TIFF named .dng or a frame with no extension is read by the right plug-in.
+_EXTENSIONS = {
+    "OpenEXR": "exr",
+    "DPX": "dpx",
+    "Cineon": "cin",
+    "TIFF": "tif",
+    "CinemaDNG": "tif",
+    "PNG": "png",
+    "JPEG": "jpg",
+    "WebP": "webp",
+    "Targa": "tga",
+    "BMP": "bmp",
+    "GIF": "gif",
+    "Radiance HDR": "hdr",
+    "JPEG 2000": "jp2",
+}
+
+
 class ImageHeader:
     """What the image prober returns: the format, one stream per part, and asset facts."""
 
-    def __init__(self, format_name: str, streams: list[Stream], attributes: dict[str, object]):
+    def __init__(
+        self,
+        format_name: str,
+        streams: list[Stream],
+        attributes: dict[str, object],
+        bytes_read: int | None = None,
+    ):
         self.format = format_name
         self.streams = streams
         self.attributes = attributes
+        self.bytes_read = bytes_read
+        """Bytes read from the media for the header, beyond the caller's `head`; None
+        where they are not counted."""
 
 
-def probe_image(path: str) -> ImageHeader:
-    inp = oiio.ImageInput.open(path)
-    if inp is None:
-        raise ProbeError(_oiio_reason(oiio.geterror()))
+def probe_image(
+    path: str,
+    sniffed: str,
+    *,
+    head: bytes = b"",
+    budget: int | None = None,
+    drop_cache: bool = False,
+) -> ImageHeader:
+    """Read the header of the still at `path`, whose signature says it is `sniffed`
+    (a Signature.format); `head` is the file's first bytes, already read."""
+    if not hasattr(os, "memfd_create"):
+        # No memfd (macOS, Windows): OpenImageIO reads the file itself, and may update
+        # its access time; bytes read are not counted.
+        try:
+            inp = oiio.ImageInput.open(path)
+            if inp is None:
+                raise ProbeError(_oiio_reason(oiio.geterror()))
+            return _read_header(inp)
+        finally:
+            if drop_cache:
+                drop_from_page_cache(path)
+    extension = _EXTENSIONS.get(sniffed) or os.path.splitext(path)[1][1:] or "img"
+    with Mirror(
+        path, sniffed, extension, head=head, budget=budget, drop_cache=drop_cache
+    ) as mirror:
+        inp = oiio.ImageInput.open(mirror.path)
+        if inp is None:
+            raise ProbeError(_oiio_reason(oiio.geterror().replace(mirror.path, path)))
+        header = _read_header(inp)
+        header.bytes_read = mirror.bytes_read
+        return header
+
+
+def _read_header(inp: oiio.ImageInput) -> ImageHeader:
     try:
         format_name = _FORMAT_NAMES.get(inp.format_name(), inp.format_name())
         streams: list[Stream] = []

@@ -215,11 +215,6 @@ def test_a_scan_leaves_access_times_of_movies_unchanged(bad_tree, tmp_path) -> N
     assert {n: os.stat(root / n).st_atime_ns for n in movies} == {n: atimes[n] for n in movies}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="OpenImageIO opens images by path without O_NOATIME and its Python binding "
-    "has no IOProxy to hand it our read-only descriptor",
-)
 def test_a_scan_leaves_access_times_of_images_unchanged(bad_tree, tmp_path) -> None:
     root = tmp_path / "media"
     atimes = _age_access_times(root)
