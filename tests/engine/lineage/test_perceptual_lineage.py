@@ -4,8 +4,10 @@ different shot of the same size is not."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import shutil
 import time
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import pytest
 
 from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.cli import main
 from mediaopt.engine.dedup.near.video import VideoPrint
 from mediaopt.engine.lineage.perceptual import _candidates, perceptual_edges
 from mediaopt.engine.model import OrphanCategory
@@ -145,3 +148,19 @@ def test_the_picture_search_uses_the_index_not_all_pairs():
     assert len(_candidates([prints[e.path] for e in entries])) < 2 * len(truth)
     assert {(e.source, e.derivative) for e in edges} == truth
     assert all(e.kind == "proxy" for e in edges)
+
+
+def test_lineage_command_with_perceptual_fingerprints_and_prints_the_edge(
+    footage, tmp_path, capsys
+):
+    f, path = footage
+    fresh = tmp_path / "catalog.sqlite"
+    shutil.copy(path, fresh)
+    with Catalog(fresh) as catalog:
+        catalog.conn.execute("DELETE FROM fingerprints")
+    argv = ["lineage", "--root", f.root, "--catalog", str(fresh), "--json"]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["edges"] == []  # nothing cached, none asked
+    assert main([*argv, "--perceptual"]) == 0
+    (edge,) = json.loads(capsys.readouterr().out)["edges"]
+    assert (edge["source"], edge["derivative"], edge["kind"]) == (f.original, f.proxy, "proxy")
