@@ -15,6 +15,12 @@ from pathlib import Path
 import msgspec
 import opentimelineio as otio
 
+from mediaopt.adapters.otio_lineage import (
+    alternative_role,
+    stated_exports,
+    stated_sources,
+    url_path,
+)
 from mediaopt.adapters.registry import reader
 from mediaopt.engine.model import Project, Reference, ReferenceTarget
 
@@ -114,7 +120,9 @@ def references(result: otio.core.SerializableObject, where: str = "") -> Iterato
         for child in result:
             yield from references(child, where)
     elif isinstance(result, otio.schema.Timeline):
-        yield from _composition(result.tracks, _join(where, f'timeline "{result.name}"'))
+        here = _join(where, f'timeline "{result.name}"')
+        yield from _composition(result.tracks, here)
+        yield from stated_exports(result, here)
     elif isinstance(result, otio.schema.Clip):
         yield from _clip(result, _join(where, f'clip "{result.name}"'))
     elif isinstance(result, otio.core.Composition):
@@ -144,8 +152,11 @@ def _clip(clip: otio.schema.Clip, where: str) -> Iterator[Reference]:
         if ref is None:
             continue
         if key != active:
+            ref = msgspec.structs.replace(ref, role=alternative_role(key))
             ref = _with_note(ref, f"alternative media reference {key!r}")
         yield ref
+        if key == active:
+            yield from stated_sources(clip, media, ref)
 
 
 def _reference(
@@ -164,7 +175,7 @@ def _reference(
         common["source_range"] = (used.start_time.to_seconds(), used.duration.to_seconds())
         common["timecode"] = _timecode(used.start_time)
     if isinstance(media, otio.schema.ExternalReference):
-        path, note = _path(media.target_url)
+        path, note = url_path(media.target_url)
         return Reference(target=ReferenceTarget.FILE, path=path, note=note, **common)
     if isinstance(media, otio.schema.ImageSequenceReference):
         return _sequence(media, used, common)
@@ -182,7 +193,7 @@ def _sequence(
     used: otio.opentime.TimeRange | None,
     common: dict,
 ) -> Reference:
-    base, note = _path(media.target_url_base)
+    base, note = url_path(media.target_url_base)
     if base and not base.endswith(("/", "\\")):
         base += "/"
     padding = media.frame_zero_padding
@@ -217,17 +228,6 @@ def _timecode(time: otio.opentime.RationalTime) -> str | None:
         return otio.opentime.to_timecode(time, time.rate)
     except (ValueError, TypeError):
         return None  # a rate timecode cannot express (e.g. 1 fps for audio samples)
-
-
-def _path(url: str | None) -> tuple[str | None, str | None]:
-    """The file path an OTIO URL names, and a note when the URL was not a plain path."""
-    if not url:
-        return None, "empty target URL"
-    if url.lower().startswith("file:"):
-        return otio.url_utils.filepath_from_url(url), None
-    if re.match(r"^[a-z][a-z0-9+.-]+://", url, re.IGNORECASE):
-        return url, "not a local file URL"
-    return url, None
 
 
 def _reel(clip: otio.schema.Clip, media: otio.core.MediaReference) -> str | None:

@@ -3,9 +3,12 @@
 
 The catalog is filled with Asset records directly (the scan has its own benchmark); the
 projects are real files: 40 OpenTimelineIO timelines written by OTIO and 10 Nuke
-scripts, with local, relative, macOS-mapped, reel-only and sequence references.
+scripts, with local, relative, macOS-mapped, reel-only and sequence references. Lineage
+also reads farm job records (each naming one of the Nuke scripts as its scene) and cached
+video fingerprints of some movies, each proxy's print a bit away from its clip's.
 
     uv run python benchmarks/projects.py [--assets 100000] [--projects 50] [--refs 500]
+        [--jobs 2000] [--prints 2000]
 """
 
 from __future__ import annotations
@@ -17,10 +20,20 @@ import tempfile
 import time
 from pathlib import Path
 
+import msgspec
 import opentimelineio as otio
 
 from mediaopt.engine.catalog import Catalog
-from mediaopt.engine.model import Asset, AssetKind, FrameSequence, Stream, StreamKind
+from mediaopt.engine.dedup.near import video
+from mediaopt.engine.dedup.store import HashStore
+from mediaopt.engine.model import (
+    Asset,
+    AssetKind,
+    FrameSequence,
+    RenderJob,
+    Stream,
+    StreamKind,
+)
 from mediaopt.engine.projects.analysis import analyse_production
 from mediaopt.engine.projects.config import Settings
 
@@ -150,11 +163,53 @@ def write_projects(
     return written
 
 
+def add_jobs(catalog: Catalog, projects: list[str], plates: list[str], jobs: int) -> None:
+    """Jobs as `mediaopt farm post-job` stores them. One in ten renders one of the Nuke
+    scripts (each reading 500 plates, far more than a comp does); the rest name scenes
+    that are no longer on disk, which state scene -> output only."""
+    from mediaopt.engine.render.jobs import store_job
+
+    scripts = [p for p in projects if p.endswith(".nk")]
+    for j in range(jobs):
+        scene = scripts[j // 10 % len(scripts)] if j % 10 == 0 else f"/farm/gone/s{j}.blend"
+        job = RenderJob(
+            job_id=str(j),
+            farm="deadline",
+            scene_file=scene,
+            output_asset=plates[j % len(plates)],
+            finished=float(j),
+        )
+        store_job(job, catalog)
+
+
+def add_prints(catalog: Catalog, prints: int) -> None:
+    """Cached fingerprints as `dupes --near` leaves them, in pairs a bit apart: a slot 0
+    clip and the slot 8 proxy of the next ten's clip (ids i and i + 18), so names say
+    nothing about the pair and only the pictures link them."""
+    import random
+
+    rng = random.Random(1)
+    store = HashStore(catalog)
+    times = [k * 0.25 for k in range(video.MAX_SAMPLES)]
+    for i in range(0, prints * 5, 10):
+        hashes = [rng.getrandbits(64) for _ in range(2 * video.MAX_SAMPLES)]
+        for identity, flip in ((f"id{i}", 0), (f"id{i + 18}", 1)):
+            value = video.VideoPrint(
+                times=times,
+                phash=[h ^ flip for h in hashes[: video.MAX_SAMPLES]],
+                dhash=hashes[video.MAX_SAMPLES :],
+                duration=6.0,
+            )
+            store.put_fingerprint(identity, video.METHOD, msgspec.msgpack.encode(value), None)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--assets", type=int, default=100_000)
     parser.add_argument("--projects", type=int, default=50)
     parser.add_argument("--refs", type=int, default=500)
+    parser.add_argument("--jobs", type=int, default=2000)
+    parser.add_argument("--prints", type=int, default=2000, help="fingerprinted movies")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mediaopt-bench-projects-") as tmp:
         root = f"{tmp}/root"
@@ -174,6 +229,8 @@ def main() -> None:
                 for p in projects
             ]
             catalog.put(rows, catalog.begin_scan([root]))
+            add_jobs(catalog, projects, plates, args.jobs)
+            add_prints(catalog, args.prints)
         setup = time.perf_counter() - started
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()
@@ -184,6 +241,10 @@ def main() -> None:
         seconds = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     report = analysis.orphans
+    by_kind: dict[str, int] = {}
+    for edge in analysis.lineage.edges:
+        how = edge.evidence.split(":")[0].split(" ")[0]  # naming, headers, farm, pictures...
+        by_kind[f"{edge.kind}/{how}"] = by_kind.get(f"{edge.kind}/{how}", 0) + 1
     refs = sum(p.references for p in report.projects)
     resolved = sum(p.resolved for p in report.projects)
     print(
@@ -195,6 +256,7 @@ def main() -> None:
         f"kept {report.referenced} referenced + {report.kept_as_source} as sources, "
         f"lineage edges {len(analysis.lineage.edges)}"
     )
+    print("lineage by kind/evidence: " + ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items())))
     print(
         f"setup {setup:.1f} s; analysis {seconds:.1f} s (target < 60 s); "
         f"peak RSS {peak / 1024:.0f} MB, {rss_before / 1024:.0f} MB before the analysis "

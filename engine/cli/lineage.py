@@ -10,6 +10,7 @@ from mediaopt.engine.cli.output import (
     add_catalog_option,
     add_json_option,
     console,
+    errors,
     open_catalog,
     print_json,
     table,
@@ -34,6 +35,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="ROOT",
         help="where to look for media and projects (default: PATH's folder, else everything)",
     )
+    p.add_argument(
+        "--perceptual",
+        action="store_true",
+        help="fingerprint movies and sequences not yet fingerprinted (decodes a few frames "
+        "of each) to link the same footage in another format; cached fingerprints from "
+        "`mediaopt dupes --near` are used without it",
+    )
     add_project_options(p)
     add_catalog_option(p)
     add_json_option(p)
@@ -50,7 +58,10 @@ def run(args: argparse.Namespace) -> int:
             projects=args.project or None,
             path_map=PathMap.parse(settings.path_map),
             dormant_days=settings.dormant_days,
+            fingerprint=args.perceptual,
         )
+    for problem in session.problems:
+        errors.print(f"mediaopt lineage: {problem.path}: {problem.reason}", markup=False)
     report = lineage_in(session, args.path)
     if args.json:
         print_json(report)

@@ -28,7 +28,11 @@ class Reference(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
     name: str | None = None
     """Clip, node or datablock name that holds the reference."""
     role: str = "read"
-    """`read` (the project consumes it), `write` (it produces it), `proxy`, `library`."""
+    """`read` (the project consumes it), `write` (it produces it: a render, an edit's
+    export), `library`, or how it relates to the read of the same node or clip: `proxy`
+    (made from it), `original` (it was made from this), `conform` (a conform pull made
+    from it), `source` (its file was transcoded from this, as the project's metadata
+    states)."""
     owner: str | None = None
     """Node class, clip kind or datablock type, e.g. `Read`, `Write`, `Clip`, `IM`."""
     frames: tuple[int, int] | None = None

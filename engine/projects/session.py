@@ -10,12 +10,16 @@ import msgspec
 
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.lineage import infer_edges, project_edges
-from mediaopt.engine.model import LineageEdge, Project
+from mediaopt.engine.lineage.conform import export_edges
+from mediaopt.engine.lineage.jobs import job_edges
+from mediaopt.engine.lineage.perceptual import cached_prints, fingerprint_missing, perceptual_edges
+from mediaopt.engine.model import FileProblem, LineageEdge, Project, RenderJob
 from mediaopt.engine.projects.config import DEFAULT_DORMANT_DAYS
 from mediaopt.engine.projects.index import CatalogIndex
 from mediaopt.engine.projects.pathmap import PathMap
 from mediaopt.engine.projects.readers import project_kind, read_project
 from mediaopt.engine.projects.resolve import Resolution, resolve
+from mediaopt.engine.render.jobs import render_jobs
 
 DAY = 86400.0
 
@@ -122,6 +126,8 @@ class Session(msgspec.Struct, kw_only=True):
     projects: list[ResolvedProject]
     edges: list[LineageEdge]
     now: float
+    problems: list[FileProblem] = []
+    """Files that could not be fingerprinted for perceptual lineage."""
 
 
 def open_session(
@@ -132,10 +138,17 @@ def open_session(
     path_map: PathMap | None = None,
     dormant_days: float = DEFAULT_DORMANT_DAYS,
     now: float | None = None,
+    jobs: list[RenderJob] | None = None,
+    fingerprint: bool = False,
 ) -> Session:
     """Index the catalog, read `projects` (or those found under the roots when none are
-    given), resolve their references and gather lineage under the roots."""
+    given), resolve their references and gather lineage under the roots.
+
+    Given a Catalog (not an index), lineage also uses its recorded render jobs (unless
+    `jobs` are given) and its cached video fingerprints; `fingerprint` first decodes
+    sampled frames of the movies and sequences under the roots that have none."""
     index = catalog if isinstance(catalog, CatalogIndex) else CatalogIndex.from_catalog(catalog)
+    db = catalog if isinstance(catalog, Catalog) else None
     roots = [os.path.abspath(r) for r in roots]
     path_map = path_map or PathMap()
     now = time.time() if now is None else now
@@ -147,4 +160,44 @@ def open_session(
     edges = list(infer_edges(index.under(roots)))
     for rp in read:
         edges += project_edges(rp.project, rp.resolutions)
-    return Session(index=index, roots=roots, projects=read, edges=edges, now=now)
+        edges += export_edges(rp.project, rp.resolutions, index)
+    if jobs is None:
+        jobs = render_jobs(db) if db is not None else []
+    scenes = _SceneReader(read, index, path_map)
+    edges += job_edges(_jobs_under(jobs, roots), scenes)
+    problems: list[FileProblem] = []
+    if db is not None:
+        if fingerprint:
+            problems = fingerprint_missing(db, roots)
+        linked = {frozenset((e.source, e.derivative)) for e in edges}
+        edges += perceptual_edges(index.under(roots), cached_prints(db, roots), linked)
+    return Session(index=index, roots=roots, projects=read, edges=edges, now=now, problems=problems)
+
+
+def _jobs_under(jobs: list[RenderJob], roots: list[str]) -> list[RenderJob]:
+    bases = [r.rstrip(os.sep) + os.sep for r in roots]
+    return [j for j in jobs if j.output_asset and any(j.output_asset.startswith(b) for b in bases)]
+
+
+class _SceneReader:
+    """A job's scene as read and resolved: the session's own read when it found the
+    scene under the roots, else read once here (a scene outside the roots, on the farm's
+    share)."""
+
+    def __init__(self, read: list[ResolvedProject], index: CatalogIndex, path_map: PathMap):
+        self.read = {rp.project.path: (rp.project, rp.resolutions) for rp in read}
+        self.index = index
+        self.path_map = path_map
+
+    def __call__(self, scene: str) -> tuple[Project, list[Resolution]] | None:
+        for local in self.path_map.local_paths(scene, None) or [scene]:
+            local = os.path.abspath(local)
+            if local not in self.read and os.path.isfile(local) and _kind(local):
+                project = read_project(local)
+                resolutions = [
+                    resolve(r, local, self.index, self.path_map) for r in project.references
+                ]
+                self.read[local] = (project, resolutions)
+            if local in self.read:
+                return self.read[local]
+        return None
