@@ -157,7 +157,9 @@ def open_session(
     read = read_projects(
         paths, index, path_map, dormant_days=dormant_days, now=now, explicit=explicit
     )
-    edges = list(infer_edges(index.under(roots)))
+    # Inference runs per root: reel and clip names (A001C003) recur on every production,
+    # so a match between two shows' roots is a coincidence, not a derivation.
+    edges = [edge for root in roots for edge in infer_edges(index.under([root]))]
     for rp in read:
         edges += project_edges(rp.project, rp.resolutions)
         edges += export_edges(rp.project, rp.resolutions, index)

@@ -70,3 +70,25 @@ def test_naming_inference_is_not_quadratic():
     assert time.perf_counter() - started < 10
     assert sum(e.kind == "proxy" for e in edges) == 20_000
     assert sum(e.kind == "version" for e in edges) == 20_000
+
+
+def test_reel_and_name_matches_do_not_cross_from_one_root_to_another(tmp_path):
+    from mediaopt.engine import api
+    from mediaopt.engine.catalog import Catalog
+    from mediaopt.fixtures import media
+
+    # Two productions, both with a first card A001 and clip C003 at 01:00:00:00: the
+    # camera's naming, not a derivation. Within one show the same pair would be a proxy.
+    commercial, feature = tmp_path / "commercial", tmp_path / "feature"
+    clip = dict(codec="mpeg4", pix_fmt="yuv420p", frames=4, timecode="01:00:00:00", reel="A001C003")
+    media.write_movie(commercial / "A001C003.mov", width=128, height=72, **clip)
+    media.write_movie(feature / "A001C003.mov", width=64, height=36, **clip)
+    media.write_movie(feature / "proxies" / "A001C003_proxy.mov", width=32, height=18, **clip)
+    with Catalog(tmp_path / "catalog.sqlite") as catalog:
+        api.scan([tmp_path], catalog, workers=0)
+        apart = open_session(catalog, [str(commercial), str(feature)]).edges
+        together = open_session(catalog, [str(tmp_path)]).edges
+    assert {(e.source, e.derivative) for e in apart} == {
+        (str(feature / "A001C003.mov"), str(feature / "proxies" / "A001C003_proxy.mov"))
+    }
+    assert any(e.source == str(commercial / "A001C003.mov") for e in together)
