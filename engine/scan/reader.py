@@ -45,6 +45,12 @@ class MediaReader(io.RawIOBase):
         self.budget = budget
         self._drop_cache = drop_cache
         self._pos = 0
+        if drop_cache and hasattr(os, "posix_fadvise"):
+            # No readahead: it would pull in pages beyond the header that we never read,
+            # and asynchronous readahead can land after the DONTNEED on close, leaving
+            # pages cached that low-impact mode promised to drop.
+            with contextlib.suppress(OSError):
+                os.posix_fadvise(self._fd, 0, 0, os.POSIX_FADV_RANDOM)
 
     def readable(self) -> bool:
         return True
