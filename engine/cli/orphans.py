@@ -96,6 +96,13 @@ def show_orphans(report: OrphanReport, limit: int = 200) -> None:
         f"{report.grace_days:g} days (since {_since(report.grace_days)})",
         highlight=False,
     )
+    for folder in report.folder_projects:
+        console.print(
+            f"  no project file under {folder}: its tree is one project "
+            f"({report.kept_in_folder_projects} assets kept); name its projects with --project",
+            highlight=False,
+            markup=False,
+        )
 
 
 def _since(days: float) -> str:

@@ -80,6 +80,11 @@ class OrphanReport(msgspec.Struct, kw_only=True):
     """Assets kept because a referenced asset was made from them."""
     kept_recent: int = 0
     """Assets kept because they changed within the grace period."""
+    folder_projects: list[str] = []
+    """Roots under which no project file was found: each folder's tree is its own project,
+    so nothing under it can be called an orphan until its projects are known."""
+    kept_in_folder_projects: int = 0
+    """Assets kept because they lie under one of `folder_projects`."""
     orphan_bytes: int = 0
 
 

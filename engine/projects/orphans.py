@@ -28,7 +28,13 @@ from mediaopt.engine.model import (
 from mediaopt.engine.projects.config import DEFAULT_DORMANT_DAYS, DEFAULT_GRACE_DAYS
 from mediaopt.engine.projects.index import CatalogIndex, Entry
 from mediaopt.engine.projects.pathmap import PathMap
-from mediaopt.engine.projects.session import DAY, ResolvedProject, Session, open_session
+from mediaopt.engine.projects.session import (
+    DAY,
+    ResolvedProject,
+    Session,
+    folder_project_roots,
+    open_session,
+)
 
 MEDIA_KINDS = {"video", "audio", "image", "sequence"}
 """Only media can be orphans; project files, documents and sidecars are someone's work."""
@@ -95,6 +101,8 @@ def classify(
         for rp in read
         if (why := _unknowable(rp))
     ]
+    report.folder_projects = folder_project_roots(roots, read)
+    folders = [f.rstrip(os.sep) + os.sep for f in report.folder_projects]
     sources = _needed_sources(set(referenced), edges)
     superseded = _superseded(set(referenced), edges)
     derived_from = {
@@ -105,6 +113,8 @@ def classify(
             continue
         if entry.path in referenced:
             report.referenced += 1
+        elif any(entry.path.startswith(f) for f in folders):
+            report.kept_in_folder_projects += 1
         elif entry.path in sources:
             report.kept_as_source += 1
         elif now - entry.mtime < grace_days * DAY:

@@ -47,6 +47,19 @@ class ResolvedProject(msgspec.Struct, kw_only=True):
         return {a for r in self.resolutions for a in r.assets}
 
 
+def folder_project_roots(roots: list[str], read: list[ResolvedProject]) -> list[str]:
+    """Roots with no project file under them, when projects were discovered rather than
+    named: such a folder's tree is its project. Without this, a camera-original archive
+    that holds no edit would be reported whole as orphans."""
+    if any(rp.explicit for rp in read):
+        return []  # the user named the projects that define what is in use
+    return [r for r in roots if not any(_under(rp.project.path, r) for rp in read)]
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
 def discover_projects(index: CatalogIndex, roots: list[str]) -> list[str]:
     """Project files under the roots that a reader knows, from the catalog."""
     return sorted(e.path for e in index.under(roots) if e.sequence is None and _kind(e.path))

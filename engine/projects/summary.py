@@ -8,7 +8,7 @@ import os
 from mediaopt.engine.model import ProjectsReport, ProjectSummary
 from mediaopt.engine.projects.config import DEFAULT_DORMANT_DAYS
 from mediaopt.engine.projects.index import Entry
-from mediaopt.engine.projects.session import DAY, ResolvedProject, Session
+from mediaopt.engine.projects.session import DAY, ResolvedProject, Session, folder_project_roots
 
 
 def summarise_projects(
@@ -22,6 +22,12 @@ def summarise_projects(
         report.projects.append(_from_project(rp, session, dormant_days))
     for convention in conventions or []:
         report.projects += _from_folders(session, convention, dormant_days)
+    for root in folder_project_roots(session.roots, session.projects):
+        folder = ProjectSummary(name=os.path.basename(root) or root, path=root, kind="folder")
+        for entry in session.index.under([root]):
+            _add(folder, entry)
+        _set_status(folder, session.now, dormant_days)
+        report.projects.append(folder)
     return report
 
 

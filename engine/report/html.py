@@ -9,8 +9,11 @@ from __future__ import annotations
 import base64
 import html
 import mimetypes
+import os
 import re
 from pathlib import Path
+
+import msgspec
 
 from mediaopt.engine.report.model import Figure, Report, Section, Table
 
@@ -33,6 +36,9 @@ td.path{word-break:break-all;font-family:ui-monospace,Menlo,monospace;font-size:
 
 
 def render_html(report: Report) -> str:
+    base = _common_folder(report)
+    if base:
+        report = _relative_to(report, base)
     parts = [
         "<!doctype html><html lang=en><meta charset=utf-8>",
         '<meta name=viewport content="width=device-width,initial-scale=1">',
@@ -40,6 +46,8 @@ def render_html(report: Report) -> str:
         f"<h1>{_e(report.title)}</h1>",
         f"<p class=meta>Generated {_e(report.generated)} from catalog {_e(report.catalog)}</p>",
     ]
+    if base:
+        parts.append(f"<p class=meta>Paths are relative to <code>{_e(base)}</code></p>")
     if len(report.sections) > 1:
         parts.append("<nav><ol>")
         parts += [f'<li><a href="#s{i}">{_e(s.title)}</a>' for i, s in enumerate(report.sections)]
@@ -75,18 +83,28 @@ def _section(index: int, section: Section) -> str:
 
 def _table(table: Table) -> str:
     numeric = [_numeric_column(table, i) for i in range(len(table.columns))]
+    paths = [_path_column(table, i) for i in range(len(table.columns))]
     head = "".join(
         f"<th{' class=num' if numeric[i] else ''}>{_e(c)}</th>" for i, c in enumerate(table.columns)
     )
     rows = []
     for row in table.rows:
         cells = "".join(
-            f"<td{_cell_class(table.columns[i], numeric[i])}>{_e(v)}</td>"
+            f"<td{_cell_class(table.columns[i], numeric[i], paths[i])}>{_cell(v)}</td>"
             for i, v in enumerate(row)
         )
         rows.append(f"<tr>{cells}</tr>")
     caption = f"<caption>{_e(table.caption)}</caption>" if table.caption else ""
     return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _path_column(table: Table, index: int) -> bool:
+    values = [row[index] for row in table.rows if index < len(row) and row[index]]
+    return bool(values) and all(_is_path(v) for v in values)
+
+
+def _cell(value: str) -> str:
+    return "<br>".join(_e(line) for line in value.splitlines()) if "\n" in value else _e(value)
 
 
 def _numeric_column(table: Table, index: int) -> bool:
@@ -98,10 +116,58 @@ def _numeric_column(table: Table, index: int) -> bool:
 _NUMBER = re.compile(r"^[-+]?[\d,]*\.?\d+\s*(%|[KMGTP]?B|[KMGT]B/s|MB/s|fps|s|x)?$")
 
 
-def _cell_class(column: str, numeric: bool) -> str:
-    if column.lower() in ("path", "asset", "file", "folder"):
+def _cell_class(column: str, numeric: bool, path: bool = False) -> str:
+    if path or column.lower() in ("path", "asset", "file", "folder"):
         return " class=path"
     return " class=num" if numeric else ""
+
+
+def _is_path(value: str) -> bool:
+    return value.startswith(("/", "./", "\\\\")) or bool(_DRIVE.match(value))
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+def _path_cells(report: Report):
+    for section in report.sections:
+        for table in section.tables:
+            for row in table.rows:
+                for cell in row:
+                    for line in cell.splitlines():
+                        if line.startswith("/"):
+                            yield line
+
+
+def _common_folder(report: Report) -> str | None:
+    """The deepest folder every absolute path in the report lies under: shown once at the
+    top instead of in every cell, so the part that differs is what a reader sees."""
+    paths = list(_path_cells(report))
+    if len(paths) < 2:
+        return None
+    base = os.path.commonpath(paths)
+    if base.count("/") < 2:
+        return None  # "/" or "/mnt": too short to be worth stripping
+    if any(p == base for p in paths):
+        base = os.path.dirname(base)
+    return base.rstrip("/") + "/"
+
+
+def _relative_to(report: Report, base: str) -> Report:
+    def shorten(cell: str) -> str:
+        return "\n".join(
+            "./" + line[len(base) :] if line.startswith(base) else line
+            for line in cell.splitlines()
+        )
+
+    sections = []
+    for section in report.sections:
+        tables = [
+            msgspec.structs.replace(t, rows=[[shorten(c) for c in row] for row in t.rows])
+            for t in section.tables
+        ]
+        sections.append(msgspec.structs.replace(section, tables=tables))
+    return msgspec.structs.replace(report, sections=sections)
 
 
 def _figure(figure: Figure) -> str:

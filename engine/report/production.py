@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 from mediaopt.engine.model import LineageReport, OrphanReport, ProjectsReport
 from mediaopt.engine.report.model import Section, Table
@@ -12,17 +13,17 @@ from mediaopt.engine.units import human_bytes
 def projects_section(report: ProjectsReport) -> Section:
     rows = [
         [
-            p.name,
+            Path(p.path).name,
             p.kind,
             str(p.files),
             human_bytes(p.bytes),
             _day(p.last_activity),
-            p.status,
+            "unreadable" if p.errors else p.status,
             f"{p.references - p.unresolved}/{p.references}",
         ]
         for p in report.projects
     ]
-    active = sum(p.status == "active" for p in report.projects)
+    active = sum(p.status == "active" and not p.errors for p in report.projects)
     return Section(
         title="Projects",
         summary=f"{len(report.projects)} projects, {active} active (dormant after "
@@ -49,13 +50,17 @@ def orphans_section(report: OrphanReport) -> Section:
         f"Could not read {p}: orphans near it are held back as uncertain."
         for p in report.failed_projects
     ]
+    notes += [
+        f"No project file under {f}: its tree is treated as one project, so nothing "
+        "there is called an orphan until its projects are named."
+        for f in report.folder_projects
+    ]
     notes.append(f"Files changed in the last {report.grace_days:g} days are never orphans.")
     return Section(
         title="Orphans",
         summary=f"{len(report.orphans)} assets no active project needs "
         f"({human_bytes(report.orphan_bytes)}); {len(report.uncertain)} uncertain, kept "
-        f"until a person decides; {len(report.unresolved_references)} references could not "
-        "be resolved.",
+        f"until a person decides; unresolved references: {len(report.unresolved_references)}.",
         headline={
             "Reclaimable from orphans": human_bytes(report.orphan_bytes),
             "Uncertain": str(len(report.uncertain)),

@@ -141,3 +141,23 @@ def test_an_edl_event_known_by_reel_and_timecode_keeps_the_media_at_that_timecod
     assert report.referenced == 1
     assert [o.path for o in report.orphans] == [str(at_five)]
     assert at_two not in {u.path for u in report.uncertain}
+
+
+def test_a_root_without_any_project_file_is_one_folder_project(tmp_path: Path, catalog: Catalog):
+    # A camera-original archive holds no edit: nothing says its media is unused, so its
+    # tree is its project and nothing in it is an orphan.
+    archive, show = tmp_path / "archive", tmp_path / "show"
+    kept = [_wav(archive / "card01" / f"take{i}.wav") for i in range(3)]
+    unused = _wav(show / "sound" / "unused.wav")
+    used = _wav(show / "sound" / "used.wav")
+    _timeline(show / "edit" / "cut.otio", [used])
+    _age_and_scan(tmp_path, catalog)
+
+    report = find_orphans(catalog, [str(archive), str(show)])
+
+    assert report.folder_projects == [str(archive)]
+    assert report.kept_in_folder_projects == len(kept)
+    assert [o.path for o in report.orphans] == [unused]
+    # Named projects say what is in use: the archive's media is then judged by them.
+    named = find_orphans(catalog, [str(archive)], projects=[str(show / "edit" / "cut.otio")])
+    assert named.folder_projects == [] and sorted(o.path for o in named.orphans) == kept
