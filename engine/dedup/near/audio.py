@@ -13,8 +13,6 @@ paper: some always survive a re-encode unchanged.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-
 import av
 import msgspec
 import numpy as np
@@ -106,27 +104,94 @@ def bit_error_rate(a: np.ndarray, b: np.ndarray, offset: int) -> tuple[float, fl
     return float(errors) / (32 * x.size), (hi - lo) / min(a.size, b.size)
 
 
-def candidate_offsets(prints: list[np.ndarray]) -> dict[tuple[int, int], list[int]]:
-    """(i, j) -> the offsets most voted by exact sub-fingerprint matches, best first.
+MAX_HITS = 300
+"""Sub-fingerprints of silence or a steady tone repeat everywhere and would vote for every
+pair and offset; values seen more often than this are skipped."""
 
-    Sub-fingerprints of silence or a steady tone repeat everywhere and would vote for
-    every pair and offset; values seen more than a few hundred times are skipped."""
-    where: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for i, bits in enumerate(prints):
-        for pos, value in enumerate(bits.tolist()):
-            where[value].append((i, pos))
-    votes: dict[tuple[int, int], Counter] = defaultdict(Counter)
-    for hits in where.values():
-        if len(hits) < 2 or len(hits) > 300:
-            continue
-        for x in range(len(hits)):
-            i, pi = hits[x]
-            for y in range(x + 1, len(hits)):
-                j, pj = hits[y]
-                if i != j:
-                    key, off = ((i, j), pi - pj) if i < j else ((j, i), pj - pi)
-                    votes[key][off] += 1
-    return {key: [off for off, _ in c.most_common(3)] for key, c in votes.items()}
+
+MIN_VOTES = 2
+"""Votes an offset needs to be tried. On the labelled set a copy's best offset has 148 or
+more, other recordings 33 at most; one vote is what chance gives: among 100,000 random
+six-second prints, 290,000 pairs had one, and each would have been verified."""
+
+
+def candidate_offsets(prints: list[np.ndarray]) -> dict[tuple[int, int], list[int]]:
+    """(i, j) -> the offsets voted for MIN_VOTES times or more by exact sub-fingerprint
+    matches, at most three, most votes first (ties to the smaller offset); an offset o
+    means a[t] meets b[t - o].
+
+    Every step is an array operation over all sub-fingerprints: sort them by value, pair
+    up the occurrences of each value, count votes per (pair, offset). Measured on 4,000
+    six-second prints (2M sub-fingerprints): 3.1 s as a Python loop over hits, 0.18 s so;
+    100,000 such prints (50M) take about 15 s and 1.3 GB, memory being the limit after."""
+    votes = _votes(prints)
+    votes = votes[votes["count"] >= MIN_VOTES]
+    if votes.size == 0:
+        return {}
+    pair, offset, count = votes["pair"], votes["offset"], votes["count"]
+    # Per pair, most votes first, then the smaller offset; keep the first three.
+    order = np.lexsort((offset, -count, pair))
+    pair, offset = pair[order], offset[order]
+    first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    rank = np.arange(pair.size) - np.repeat(first, np.diff(np.r_[first, pair.size]))
+    top = rank < 3
+    n = len(prints)
+    out: dict[tuple[int, int], list[int]] = {}
+    for code, off in zip(pair[top].tolist(), offset[top].tolist(), strict=True):
+        out.setdefault(divmod(code, n), []).append(off)
+    return out
+
+
+_VOTE = np.dtype([("pair", np.int64), ("offset", np.int64), ("count", np.int64)])
+
+
+def _votes(prints: list[np.ndarray]) -> np.ndarray:
+    """One record per (pair code i * n + j with i < j, offset) that any value voted for."""
+    n = len(prints)
+    sizes = np.array([p.size for p in prints], dtype=np.int64)
+    total = int(sizes.sum())
+    if total == 0:
+        return np.empty(0, _VOTE)
+    # Sort (value, index) packed in one uint64: a plain sort of one array is several times
+    # faster than a stable argsort and three gathers, and groups each value's occurrences.
+    key = np.concatenate(prints).astype(np.uint64) << np.uint64(32)
+    key |= np.arange(total, dtype=np.uint64)
+    key.sort()
+    value = key >> np.uint64(32)
+    repeat = value[1:] == value[:-1]
+    # Most values occur once; keep only those seen again, before any per-hit work.
+    key = key[np.r_[repeat, False] | np.r_[False, repeat]]
+    value = key >> np.uint64(32)
+    start = np.flatnonzero(np.r_[True, value[1:] != value[:-1]])
+    length = np.diff(np.r_[start, value.size])
+    keep = length <= MAX_HITS
+    start, length = start[keep], length[keep]
+    index = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    ends = np.cumsum(sizes)
+    owner = np.searchsorted(ends, index, side="right")
+    pos = index - (ends - sizes)[owner]
+    # Every occurrence pairs with the later occurrences of its value: x < y in the run.
+    members = np.repeat(start, length) + _ramp(length)
+    later = np.repeat(start + length, length) - members - 1
+    x = np.repeat(members, later)
+    y = x + 1 + _ramp(later)
+    i, j = owner[x], owner[y]
+    other = i != j
+    x, y, i, j = x[other], y[other], i[other], j[other]
+    offset = np.where(i < j, pos[x] - pos[y], pos[y] - pos[x])
+    code = np.minimum(i, j) * n + np.maximum(i, j)
+    # Offsets lie within +-MAX_SECONDS of frames (< 2^15): pack with the pair to count.
+    packed = code * 65536 + (offset + 32768)
+    unique, count = np.unique(packed, return_counts=True)
+    votes = np.empty(unique.size, _VOTE)
+    votes["pair"], votes["offset"], votes["count"] = unique // 65536, unique % 65536 - 32768, count
+    return votes
+
+
+def _ramp(lengths: np.ndarray) -> np.ndarray:
+    """0, 1, ..., l - 1 for each l in lengths, concatenated."""
+    total = int(lengths.sum())
+    return np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
 
 
 def same_sound(a: np.ndarray, b: np.ndarray, offsets: list[int]) -> float | None:

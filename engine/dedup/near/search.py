@@ -15,7 +15,8 @@ import numpy as np
 from mediaopt.engine.dedup.errors import MediaDecodeError
 from mediaopt.engine.dedup.keeper import choose_keeper, relation
 from mediaopt.engine.dedup.near import audio, image, video
-from mediaopt.engine.dedup.near.index import near_pairs_between
+from mediaopt.engine.dedup.near.image_match import PrintArrays, image_matches
+from mediaopt.engine.dedup.near.index import near_pairs
 from mediaopt.engine.dedup.near.picture import graded
 from mediaopt.engine.dedup.store import HashStore
 from mediaopt.engine.model import (
@@ -118,33 +119,16 @@ _METHODS: dict[str, tuple[str, type, Callable]] = {
 # -- candidate pairs and verification ----------------------------------------------------
 
 
-def image_candidates(prints: list[image.PicturePrint]) -> set[tuple[int, int]]:
-    """Pairs whose whole pictures are within INDEX_RADIUS on pHash or on dHash (one of
-    the two must be, see image.py), or whose pHash is that close between one's whole
-    picture and a window of the other. Windows are indexed on pHash only: that halves
-    the search, and crops measured within 6 bits summed on both hashes."""
-    found: set[tuple[int, int]] = set()
-    n = len(prints)
-    p = np.array([x.phash for x in prints], dtype=np.uint64)  # (n, 1 + windows)
-    d = np.array([x.dhash[0] for x in prints], dtype=np.uint64)
-    owner = np.repeat(np.arange(n, dtype=np.int64), p.shape[1] if n else 0)
-    for queries, table, owners in ((p[:, 0], p.reshape(-1), owner), (d, d, np.arange(n))):
-        pairs = near_pairs_between(queries, table, image.INDEX_RADIUS)
-        a, b = pairs[:, 0], owners[pairs[:, 1]]
-        keep = a != b
-        lo, hi = np.minimum(a, b)[keep].tolist(), np.maximum(a, b)[keep].tolist()
-        found.update(zip(lo, hi, strict=True))
-    return found
-
-
 def _image_pairs(items: list[_Item]) -> dict[tuple[int, int], float]:
-    prints = [it.print for it in items]
-    verified = {}
-    for i, j in image_candidates(prints):
-        d = image.picture_distance(prints[i], prints[j])
-        if d <= image.SAME_PICTURE:
-            verified[(i, j)] = image.similarity(d)
-    return verified
+    return image_pairs([it.print for it in items])
+
+
+def image_pairs(prints: list[image.PicturePrint]) -> dict[tuple[int, int], float]:
+    """(i, j) -> similarity for every pair i < j of the same picture."""
+    pairs, dist = image_matches(PrintArrays.of(prints))
+    return {
+        (i, j): image.similarity(d) for (i, j), d in zip(pairs.tolist(), dist.tolist(), strict=True)
+    }
 
 
 def _video_pairs(items: list[_Item]) -> dict[tuple[int, int], float]:
@@ -156,11 +140,11 @@ def _video_pairs(items: list[_Item]) -> dict[tuple[int, int], float]:
     owner_a = np.array(owner, dtype=np.int64)
     candidates: set[tuple[int, int]] = set()
     for hashes in (p, d):
-        h = np.array(hashes, dtype=np.uint64)
-        pairs = near_pairs_between(h, h, image.INDEX_RADIUS)
+        pairs = near_pairs(np.array(hashes, dtype=np.uint64), image.INDEX_RADIUS)
         a, b = owner_a[pairs[:, 0]], owner_a[pairs[:, 1]]
-        keep = a < b
-        candidates.update(zip(a[keep].tolist(), b[keep].tolist(), strict=True))
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        keep = lo < hi
+        candidates.update(zip(lo[keep].tolist(), hi[keep].tolist(), strict=True))
     verified = {}
     for i, j in candidates:
         share = video.match_share(items[i].print, items[j].print)
