@@ -184,17 +184,42 @@ def _grouped(
         members.setdefault(root(i), []).append(i)
     groups = []
     for indices in members.values():
-        groups.append(_group(items, indices, pairs, kind))
+        boxed = {items[i].asset.path for i in indices if getattr(items[i].print, "boxed", 0)}
+
+        def keeper(candidates: list[int], boxed: set[str] = boxed) -> int:
+            best = choose_keeper([items[i].asset for i in candidates], boxed)
+            return next(i for i in candidates if items[i].asset is best)
+
+        for star in stars(indices, pairs, keeper):
+            groups.append(_group(items, star, pairs, kind))
     groups.sort(key=lambda g: -g.reclaimable_bytes)
+    return groups
+
+
+def stars(
+    indices: list[int], pairs: dict[tuple[int, int], float], keeper: Callable[[list[int]], int]
+) -> list[list[int]]:
+    """Split a connected set of matches into groups of a keeper and the copies that match
+    it directly, keeper first. Joining matches transitively chains different footage
+    (A looks like B, B like C, C nothing like A) into one group whose far members would be
+    deleted as copies of something they do not resemble."""
+    remaining = sorted(indices)
+    groups: list[list[int]] = []
+    while len(remaining) > 1:
+        k = keeper(remaining)
+        direct = [i for i in remaining if i != k and (min(i, k), max(i, k)) in pairs]
+        if direct:
+            groups.append([k, *direct])
+        taken = {k, *direct}
+        remaining = [i for i in remaining if i not in taken]
     return groups
 
 
 def _group(
     items: list[_Item], indices: list[int], pairs: dict[tuple[int, int], float], kind: str
 ) -> DuplicateGroup:
-    boxed_paths = {items[i].asset.path for i in indices if getattr(items[i].print, "boxed", 0)}
-    keep_asset = choose_keeper([items[i].asset for i in indices], boxed_paths)
-    k = next(i for i in indices if items[i].asset is keep_asset)
+    k = indices[0]  # stars() puts the keeper first
+    keep_asset = items[k].asset
     members = [
         DuplicateMember(path=keep_asset.path, bytes=keep_asset.bytes, similarity=1.0, media=kind)
     ]
@@ -203,9 +228,7 @@ def _group(
         if i == k:
             continue
         other = items[i]
-        sim = pairs.get((min(i, k), max(i, k)))
-        if sim is None:  # joined through a third copy: score against the keeper directly
-            sim = _similarity(items[k], other, kind)
+        sim = pairs[(min(i, k), max(i, k))]
         boxed = bool(getattr(other.print, "boxed", False)) and not getattr(
             items[k].print, "boxed", False
         )
@@ -234,14 +257,3 @@ def _group(
         reclaimable_bytes=sum(m.bytes for m in members[1:]),
         relation=", ".join(relations),
     )
-
-
-def _similarity(a: _Item, b: _Item, kind: str) -> float:
-    if kind == "image":
-        return image.similarity(image.picture_distance(a.print, b.print))
-    if kind == "video":
-        return round(video.match_share(a.print, b.print), 3)
-    x, y = a.print.array(), b.print.array()
-    offsets = audio.candidate_offsets([x, y]).get((0, 1), [0])
-    ber = audio.same_sound(x, y, offsets)
-    return round(1.0 - ber, 3) if ber is not None else 0.0

@@ -183,3 +183,17 @@ def api_compare(a, b, out):
     from mediaopt.engine.dedup.compare import compare
 
     return compare(a, b, out)
+
+
+def test_a_chain_of_matches_is_split_into_groups_around_each_keeper():
+    from mediaopt.engine.dedup.near.search import stars
+
+    # 0 ~ 1 and 1 ~ 2, but 0 looks nothing like 2: one group of 0 with 2 in it would
+    # offer to delete 2 as a copy of a picture it does not resemble.
+    pairs = {(0, 1): 0.9, (1, 2): 0.9}
+    assert stars([0, 1, 2], pairs, keeper=min) == [[0, 1]]
+    assert stars([0, 1, 2], pairs, keeper=lambda c: 1 if 1 in c else min(c)) == [[1, 0, 2]]
+    # Each keeper takes only what matches it directly; 4 matched only 3, which went to
+    # 2's group, so it is offered for removal in no group rather than as a copy of 2.
+    pairs |= {(3, 4): 0.8, (2, 3): 0.85}
+    assert stars([0, 1, 2, 3, 4], pairs, keeper=min) == [[0, 1], [2, 3]]
