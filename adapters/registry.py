@@ -26,7 +26,7 @@ ENTRY_POINT_GROUP = "mediaopt.readers"
 Reader = Callable[[Path], Project]
 """Reads one project file; may raise, read_project turns that into Project.errors."""
 
-_BUILTIN = ("otio", "nuke", "blend", "folder")
+_BUILTIN = ("otio", "nuke", "blend", "folder", "project_json", "resolve_snapshot")
 _by_extension: dict[str, tuple[str, Reader]] = {}
 _by_kind: dict[str, Reader] = {}
 _loaded = False

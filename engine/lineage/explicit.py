@@ -14,6 +14,9 @@ from mediaopt.engine.projects.resolve import Resolution
 
 # Readers whose write references are made from their read references.
 _RENDERERS = {"nuke": "nuke script", "blend": "blender scene"}
+# Readers of live host sessions, whose Project.path is not a file: evidence names the
+# host's project instead, so a user can find the clip that states the link.
+_HOSTS = {"resolve": "DaVinci Resolve project"}
 
 # Role of a node's or clip's other file -> (kind, whether that file is the source).
 _ROLE_LINKS = {
@@ -81,7 +84,7 @@ def _role_edges(project: Project, pairs: list[_Pair]) -> Iterator[LineageEdge]:
         if link is None or not holder or holder not in mains:
             continue
         kind, is_source = link
-        evidence = f"{project.path}: {ref.owner or 'node'} {ref.name or holder} {ref.role}"
+        evidence = f"{_named(project)}: {ref.owner or 'node'} {ref.name or holder} {ref.role}"
         for main in mains[holder]:
             for other in res.assets:
                 if other == main:
@@ -94,3 +97,8 @@ def _role_edges(project: Project, pairs: list[_Pair]) -> Iterator[LineageEdge]:
                     confidence=1.0,
                     evidence=evidence,
                 )
+
+
+def _named(project: Project) -> str:
+    host = _HOSTS.get(project.kind)
+    return f'{host} "{project.name or project.path}"' if host else project.path
