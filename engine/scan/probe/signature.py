@@ -98,6 +98,62 @@ _RAW_BY_EXTENSION = {
 }
 
 
+_DOCUMENT_EXTENSIONS = frozenset(
+    [
+        "txt",
+        "md",
+        "json",
+        "csv",
+        "tsv",
+        "pdf",
+        "log",
+        "toml",
+        "yaml",
+        "yml",
+        "py",
+        "sh",
+        "rtf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+    ]
+)
+
+# Simulation and geometry caches: often the largest files a VFX show writes, not media,
+# and never broken just because no media parser reads them. Magic numbers from each
+# format's source: Alembic Ogawa and HDF5 headers, OpenVDB's 0x56444220 little-endian,
+# Blender's point cache "BPHYSICS", USD crate "PXR-USDC".
+_CACHE_MAGIC = (
+    (b"Ogawa", "Alembic cache"),
+    (b"\x89HDF\r\n\x1a\n", "Alembic/HDF5 cache"),
+    (b" BDV", "OpenVDB volume"),
+    (b"BPHYSICS", "Blender point cache"),
+    (b"PXR-USDC", "USD crate"),
+    (b"#usda", "USD text"),
+)
+_CACHE_EXTENSIONS = {
+    "mdd": "MDD point cache",
+    "pc2": "PC2 point cache",
+    "btx": "Blender cache",
+    "bgeo": "Houdini geometry",
+    "sc": "Houdini geometry",
+    "obj": "OBJ geometry",
+    "fbx": "FBX scene",
+    "usd": "USD",
+    "usdz": "USD package",
+}
+
+
+def _cache(head: bytes, ext: str) -> Signature | None:
+    for magic, name in _CACHE_MAGIC:
+        if head.startswith(magic):
+            return Signature(family=Family.OTHER, format=name)
+    if ext in _CACHE_EXTENSIONS:
+        return Signature(family=Family.OTHER, format=_CACHE_EXTENSIONS[ext])
+    return None
+
+
 def _ext(name: str) -> str:
     _, dot, ext = name.rpartition(".")
     return ext.lower() if dot else ""
@@ -106,7 +162,7 @@ def _ext(name: str) -> str:
 def sniff(head: bytes, name: str) -> Signature:
     """Identify a file from its first bytes (up to HEAD_BYTES) and its file name."""
     ext = _ext(name)
-    sig = _from_magic(head, ext)
+    sig = _from_magic(head, ext) or _cache(head, ext)
     if sig is not None:
         return sig
     if ext in _PROJECT_EXTENSIONS:
@@ -118,7 +174,7 @@ def sniff(head: bytes, name: str) -> Signature:
         return Signature(family=Family.AV, format="DV")
     if ext in ("ac3", "ec3", "eac3", "dts", "aac", "mp3", "m2v", "h264", "264", "hevc", "265"):
         return Signature(family=Family.AV, format=ext.upper())  # elementary streams
-    if ext in ("txt", "md", "json", "csv", "pdf", "log", "toml", "yaml", "yml", "py", "sh"):
+    if ext in _DOCUMENT_EXTENSIONS:
         return Signature(family=Family.OTHER, format=ext.upper())
     return Signature(family=Family.UNKNOWN, format="unknown")
 

@@ -160,3 +160,19 @@ def test_probing_a_200_gb_prores_mov_reads_under_2_mib_in_under_a_second(
     assert asset.video.codec == "ProRes"
     assert asset.probed_bytes is not None and asset.probed_bytes < 2 * 1024 * 1024
     assert elapsed < 1.0
+
+
+def test_simulation_and_geometry_caches_are_recognised_not_unknown(realworld):
+    from mediaopt.engine.scan.probe import probe_file
+
+    blend = realworld / "projects" / "blend"
+    expected = {"clothsim.abc": "Alembic cache", "meshcache.mdd": "MDD point cache"}
+    found = {p.name: probe_file(str(p)) for p in blend.rglob("*") if p.name in expected}
+    caches = [*blend.rglob("*.bphys")][:1] + [*blend.rglob("*.vdb")][:1]
+    assert len(caches) == 2, "the realworld blend tree holds point caches and volumes"
+    for path in caches:
+        found[path.name] = probe_file(str(path))
+    expected |= {caches[0].name: "Blender point cache", caches[1].name: "OpenVDB volume"}
+    assert {name: (a.format, str(a.status)) for name, a in found.items()} == {
+        name: (fmt, "ok") for name, fmt in expected.items()
+    }
