@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.catalog import Catalog, default_catalog_path
 from mediaopt.engine.model import Asset, ScanSummary
 from mediaopt.engine.progress import Progress
 from mediaopt.engine.scan import describe
@@ -51,21 +52,25 @@ def scan(
 
 
 def info(
-    path: str | os.PathLike[str],
-    catalog: Catalog | str | os.PathLike[str] | None = None,
+    path: str | os.PathLike[str], catalog: Catalog | str | os.PathLike[str] | None = None
 ) -> Asset:
     """The full record of one file or sequence: from the catalog when it is there and
-    unchanged, else probed now (nothing is written to the catalog)."""
-    owned = not isinstance(catalog, Catalog)
-    cat = Catalog(catalog) if owned else catalog
-    try:
-        found = cat.get(path)
-        if found is not None and _unchanged(found):
-            return found
+    unchanged, else probed now. Nothing is written: a catalog that does not exist yet is
+    not created just to look a file up."""
+    if isinstance(catalog, Catalog):
+        return _from_catalog_or_probe(path, catalog)
+    location = Path(catalog) if catalog is not None else default_catalog_path()
+    if not location.exists():
         return describe(path)
-    finally:
-        if owned:
-            cat.close()
+    with Catalog(location) as opened:
+        return _from_catalog_or_probe(path, opened)
+
+
+def _from_catalog_or_probe(path: str | os.PathLike[str], catalog: Catalog) -> Asset:
+    found = catalog.get(path)
+    if found is not None and _unchanged(found):
+        return found
+    return describe(path)
 
 
 def _unchanged(asset: Asset) -> bool:

@@ -11,7 +11,6 @@ from mediaopt.engine.cli.output import (
     add_catalog_option,
     add_json_option,
     console,
-    open_catalog,
     print_json,
 )
 from mediaopt.engine.model import AssetStatus
@@ -28,8 +27,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_catalog(args) as catalog:
-        asset = api.info(args.file, catalog)
+    asset = api.info(args.file, args.catalog)  # looks in the catalog only if one exists
     if args.json:
         print_json(asset)
     else:

@@ -222,3 +222,35 @@ def test_scan_exits_1_when_some_files_failed(cached_media, tmp_path) -> None:
     out = done.stdout.decode()
     assert "zero-byte file" in out
     assert str(tmp_path / "media" / "empty.mov") in out.replace("\n", "")
+
+
+def test_info_on_a_file_creates_no_catalog(tmp_path, cached_media):
+    import subprocess
+    import sys
+
+    from mediaopt.fixtures import media
+
+    movie = cached_media(
+        "info_no_catalog.mov",
+        media.write_movie,
+        codec="mpeg4",
+        pix_fmt="yuv420p",
+        frames=2,
+        width=32,
+        height=18,
+    )
+    missing = tmp_path / "nowhere" / "catalog.sqlite"
+    result = subprocess.run(
+        [sys.executable, "-m", "mediaopt.engine.cli", "info", "--json", str(movie)],
+        env={"MEDIAOPT_CATALOG": str(missing), "PATH": ""},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    import msgspec
+
+    from mediaopt.engine.model import Asset
+
+    asset = msgspec.json.decode(result.stdout, type=Asset)
+    assert asset.video is not None and asset.video.codec == "MPEG-4 Visual"
+    assert not missing.parent.exists()
