@@ -36,9 +36,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
     w = actions.add_parser("what-if", help="re-encode sample frames with candidate settings")
     w.add_argument("sequence", help="a sequence's #### pattern, one of its frames, or a movie")
-    w.add_argument("--candidates", nargs="+", metavar="NAME", help="e.g. zip dwab:45 piz+half")
+    w.add_argument(
+        "--candidates", nargs="+", metavar="NAME", help="e.g. zip dwab:45 piz+half, prores-hq"
+    )
     w.add_argument("--quality", default="psnr:50", help="lossless, psnr:DB, ssim:V (psnr:50)")
     w.add_argument("--samples", type=int, default=whatif.DEFAULT_SAMPLES, metavar="N")
+    w.add_argument("--spans", type=int, default=3, metavar="N", help="movies: spans sampled")
+    w.add_argument("--span-frames", type=int, default=8, metavar="N", help="movies: span length")
     w.add_argument("--chart", metavar="FILE", help="also write the size/quality front (.png/.svg)")
     add_catalog_option(w)
     add_json_option(w)
@@ -70,6 +74,8 @@ def run_what_if(args: argparse.Namespace) -> int:
         candidates=args.candidates,
         quality=args.quality,
         samples=args.samples,
+        spans=args.spans,
+        span_frames=args.span_frames,
         progress=BarProgress() if interactive(args) else None,
     )
     if args.chart:
@@ -177,7 +183,7 @@ def show_recommendation(result: Recommendation) -> None:
             f"{c.saved_fraction:.0%}",
             human_bytes(c.error_bytes),
             quality,
-            "exact" if c.data_passes_exact else "CHANGED",
+            "alpha dropped" if c.drops_alpha else "exact" if c.data_passes_exact else "CHANGED",
             "yes" if c.acceptable else "no",
             "*" if c.on_front else "",
         )

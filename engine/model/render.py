@@ -171,6 +171,8 @@ class WhatIfCandidate(msgspec.Struct, kw_only=True):
     """No other candidate is both smaller and of better quality."""
     note: str | None = None
     encode_seconds: float = 0.0
+    drops_alpha: bool = False
+    """The source has an alpha channel this candidate cannot store (ProRes 422, DNxHR)."""
     sampled_frames: int = 0
     """Sample frames this candidate was re-encoded on. Candidates that fail the asked
     quality, or are clearly larger than an as-good one, stop after the first few."""

@@ -41,17 +41,29 @@ def what_if(
     samples: int = DEFAULT_SAMPLES,
     min_saving: float = MIN_SAVING,
     progress: Progress | None = None,
+    spans: int = 3,
+    span_frames: int = 8,
 ) -> Recommendation:
     """Measure candidate settings on sample frames of `sequence` (an Asset, or a path or
-    `####` pattern, probed now) and recommend the smallest that meets `quality`."""
+    `####` pattern, probed now) and recommend the smallest that meets `quality`. A movie
+    is sampled as `spans` runs of `span_frames` frames (see movies.py)."""
     from mediaopt.engine.scan import describe
 
     asset = sequence if isinstance(sequence, Asset) else describe(sequence)
     target = parse_quality(quality) if isinstance(quality, str) else quality
     progress = progress or NullProgress()
     if asset.kind is AssetKind.VIDEO:
-        # The ProRes 4444 XQ -> 4444 -> HQ ladder through PyAV is not written yet.
-        raise ValueError(f"{asset.path}: what-if on movies is not supported yet (sequences only)")
+        from mediaopt.engine.render.movies import movie_what_if
+
+        return movie_what_if(
+            asset,
+            target=target,
+            candidates=candidates,
+            spans=spans,
+            span_frames=span_frames,
+            min_saving=min_saving,
+            progress=progress,
+        )
     seq = asset.sequence
     if asset.kind is not AssetKind.SEQUENCE or seq is None:
         raise ValueError(f"{asset.path}: not an image sequence or a movie; nothing to re-encode")
@@ -116,6 +128,8 @@ def recommend(
     frames: list[int],
     min_saving: float,
     problems: list[str],
+    *,
+    total_frames: int | None = None,
 ) -> Recommendation:
     """Mark the size/quality front and pick the smallest acceptable candidate."""
     _mark_front(measured)
@@ -147,7 +161,7 @@ def recommend(
     base.saved_bytes = best.saved_bytes
     base.saved_fraction = best.saved_fraction
     base.confidence = (
-        f"{len(frames)} of {_frame_count(asset)} frames re-encoded; saving "
+        f"{len(frames)} of {total_frames or _frame_count(asset)} frames re-encoded; saving "
         f"{best.saved_bytes:,} ± {best.error_bytes:,} bytes (95%)"
     )
     base.summary = (
@@ -292,4 +306,5 @@ def _describe(settings: dict[str, str]) -> str:
 def _quality_text(c: WhatIfCandidate) -> str:
     if c.lossless:
         return "bit-exact quality"
-    return f"PSNR ≥ {c.psnr_db} dB and SSIM ≥ {c.ssim} (worst sampled frame), data passes bit-exact"
+    kept = "alpha dropped (unused)" if c.drops_alpha else "data passes bit-exact"
+    return f"PSNR ≥ {c.psnr_db} dB and SSIM ≥ {c.ssim} (worst sampled frame), {kept}"
