@@ -17,7 +17,7 @@ from mediaopt.engine.cli.output import (
     print_json,
     table,
 )
-from mediaopt.engine.model import Recommendation, RenderAnalysis
+from mediaopt.engine.model import DeclaredOutput, Recommendation, RenderAnalysis
 from mediaopt.engine.render import analyze as analysis
 from mediaopt.engine.render import charts, jobs, whatif
 
@@ -47,6 +47,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_catalog_option(w)
     add_json_option(w)
     w.set_defaults(run=run_what_if)
+
+    d = actions.add_parser(
+        "settings", help="Write nodes / scene outputs: declared settings vs what is on disk"
+    )
+    d.add_argument("projects", nargs="+", metavar="PROJECT_FILE", help=".nk or .blend files")
+    d.add_argument(
+        "--map", action="append", default=[], metavar="WRITTEN=LOCAL", help="path mapping"
+    )
+    d.add_argument(
+        "--what-if",
+        dest="what_if",
+        metavar="QUALITY",
+        help="also re-encode each output with what the host can render (e.g. psnr:50)",
+    )
+    add_catalog_option(d)
+    add_json_option(d)
+    d.set_defaults(run=run_settings)
 
     c = actions.add_parser("chart", help="write charts of render storage (.png or .svg)")
     c.add_argument("kind", choices=["settings", "jobs"])
@@ -85,6 +102,55 @@ def run_what_if(args: argparse.Namespace) -> int:
     else:
         show_recommendation(result)
     return 0
+
+
+def run_settings(args: argparse.Namespace) -> int:
+    from mediaopt.engine.projects.pathmap import PathMap
+    from mediaopt.engine.render.declared import declared_outputs
+
+    with open_catalog(args) as catalog:
+        found = declared_outputs(
+            args.projects,
+            catalog,
+            path_map=PathMap.parse(args.map),
+            what_if_quality=args.what_if,
+            progress=BarProgress() if interactive(args) else None,
+        )
+    if args.json:
+        print_json(found)
+        return 0
+    for output in found:
+        show_declared(output)
+    if not found:
+        console.print("no Write nodes or scene render outputs in these projects")
+    return 0
+
+
+def show_declared(output: DeclaredOutput) -> None:
+    frames = f" frames {output.frames[0]}-{output.frames[1]}" if output.frames else ""
+    console.print(
+        f"\n[bold]{output.node}[/bold] in {Path(output.project).name} -> {output.path}{frames}",
+        highlight=False,
+    )
+    t = table("setting", "declared", "rendered")
+    for key in ("format", "compression", "pixel_type", "channels", "resolution"):
+        declared, rendered = output.declared_as.get(key, ""), output.rendered.get(key, "")
+        if declared or rendered:
+            t.add_row(key, declared, rendered)
+    console.print(t)
+    if output.outputs:
+        console.print(
+            f"  on disk: {', '.join(output.outputs)} ({human_bytes(output.rendered_bytes)})",
+            highlight=False,
+        )
+    for line in output.mismatches:
+        console.print(f"  [yellow]mismatch: {line}[/yellow]", highlight=False)
+    if output.recommendation is not None:
+        console.print(f"  {output.recommendation.summary}", highlight=False)
+    if output.change_text:
+        console.print(f"  [bold]change:[/bold] {output.change_text}", highlight=False)
+    for note in output.notes + output.problems:
+        console.print(f"  {note}", highlight=False)
 
 
 def run_chart(args: argparse.Namespace) -> int:
