@@ -162,3 +162,18 @@ def test_a_realworld_blend_scene_output_is_matched_to_the_png_frames_it_rendered
     assert scene.mismatches == []
     png, _ = host_changes("blend", "png:9", "PNG")
     assert png == {"scene.render.image_settings.compression": "100"}
+
+
+def test_render_settings_command_prints_declared_and_rendered_as_json(nuke_shot, capsys):
+    import json
+
+    from mediaopt.engine.cli import main
+
+    script, catalog = nuke_shot
+    assert main(["render", "settings", str(script), "--catalog", str(catalog.path), "--json"]) == 0
+    out = {o["node"]: o for o in json.loads(capsys.readouterr().out)}
+    assert out["Write2"]["mismatches"] == [
+        "compression: declared dwab, rendered zip",
+        "pixel_type: declared half, rendered float",
+    ]
+    assert out["Write1"]["rendered"]["format"] == "OpenEXR"
