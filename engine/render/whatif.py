@@ -182,16 +182,22 @@ def _measure_all(asset, decoded, sizes, tried, target, progress, problems):
     first = sample_indices(len(decoded), FIRST_PASS)
     rest = [i for i in range(len(decoded)) if i not in first]
     scores: reencode.Scores = {}
-    progress.phase("re-encoding sample frames", total=len(tried) * len(decoded))
+    progress.phase(f"re-encoding {len(first)} sample frames", total=len(tried) * len(first))
     tried_trials = [reencode.Trial(c) for c in tried]
     try:
         references = [FrameReference(parts, asset.format, asset.path) for parts in decoded]
         trials = _run(tried_trials, first, references, work, scores)
         progress.advance(len(tried) * len(first))
         measured = {t: _candidate(asset, t, sizes, target) for t in trials}
-        if rest:
-            for trial in _run(_contenders(measured), rest, references, work, scores):
+        going_on = _contenders(measured) if rest else []
+        if going_on:
+            progress.phase(
+                f"re-encoding {len(rest)} more frames with {len(going_on)} contenders",
+                total=len(going_on) * len(rest),
+            )
+            for trial in _run(going_on, rest, references, work, scores):
                 measured[trial] = _candidate(asset, trial, sizes, target)
+            progress.advance(len(going_on) * len(rest))
     finally:
         shutil.rmtree(work, ignore_errors=True)
         progress.done()
