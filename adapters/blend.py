@@ -55,6 +55,22 @@ _IMTYPES = {
     34: "PSD",
     35: "WEBP",
 }
+# R_IMF_PLANES_* and R_IMF_EXR_CODEC_* (DNA_scene_types.h), as Blender's Python API
+# names them (`image_settings.color_mode`, `image_settings.exr_codec`).
+_PLANES = {8: "BW", 24: "RGB", 32: "RGBA"}
+_EXR_CODECS = {
+    0: "NONE",
+    1: "PXR24",
+    2: "ZIP",
+    3: "PIZ",
+    4: "RLE",
+    5: "ZIPS",
+    6: "B44",
+    7: "B44A",
+    8: "DWAA",
+    9: "DWAB",
+    10: "HTJ2K",
+}
 # FFMPEG_* container types (BKE_writeffmpeg.hh) -> the extension Blender appends.
 _CONTAINERS = {
     0: ".mpg",
@@ -170,6 +186,7 @@ def _render_outputs(path: Path, project: Project) -> None:
         settings = {"format": fmt}
         if depth in _DEPTHS:
             settings["depth"] = str(_DEPTHS[depth])
+        settings.update(_image_settings(scene, fmt))
         for key, value in settings.items():
             project.render_settings[f"{name}.{key}"] = value
         container = scene.get((b"r", b"ffcodecdata", b"type"), default=None)
@@ -186,6 +203,23 @@ def _render_outputs(path: Path, project: Project) -> None:
                 note=f"written as {output}; " + " ".join(f"{k}={v}" for k, v in settings.items()),
             )
         )
+
+
+def _image_settings(scene, fmt: str) -> dict[str, str]:
+    """The size-driving image settings beyond format and depth, by their Python API names."""
+    found = {}
+    planes = scene.get((b"r", b"im_format", b"planes"), default=None)
+    if planes in _PLANES:
+        found["color_mode"] = _PLANES[planes]
+    if fmt.startswith("OPEN_EXR"):
+        codec = scene.get((b"r", b"im_format", b"exr_codec"), default=None)
+        if codec in _EXR_CODECS:
+            found["exr_codec"] = _EXR_CODECS[codec]
+    elif fmt == "PNG":
+        compress = scene.get((b"r", b"im_format", b"compress"), default=None)
+        if isinstance(compress, int):
+            found["compression"] = str(compress)
+    return found
 
 
 def _output_pattern(

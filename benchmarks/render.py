@@ -6,7 +6,10 @@ probed, and their records are cloned into 100 catalog rows of 1,000 frames whose
 sizes are drawn around the real frames' sizes (a few made outliers). Writing 100,000 files
 would measure the disk, not the analysis.
 
-    uv run python benchmarks/render.py [--skip-whatif]
+    uv run python benchmarks/render.py [--skip-whatif] [--movie]
+
+`--movie` adds a what-if of a 10 s 2048x1080 ProRes 4444 XQ movie with alpha down the
+ProRes / DNxHR ladder (3 spans of 8 frames).
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ def synthetic_catalog(work: Path, sequences: int = 100, frames: int = 1000) -> C
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--skip-whatif", action="store_true")
+    parser.add_argument("--movie", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mediaopt-bench-render-") as tmp:
         work = Path(tmp)
@@ -106,8 +110,26 @@ def main() -> None:
         )
         print(
             f"  recommended {result.recommended}: saves {result.saved_fraction:.0%}; "
-            f"{result.confidence}"
+            f"{result.confidence}; "
+            f"{sum(c.sampled_frames < 8 for c in result.candidates)} candidates stopped "
+            "after the first pass"
         )
+        if args.movie:
+            movie_what_if(work)
+
+
+def movie_what_if(work: Path) -> None:
+    from mediaopt.fixtures.renders import write_render_movie
+
+    movie = write_render_movie(work / "xq.mov", width=2048, height=1080, frames=240)
+    start = time.perf_counter()
+    result = what_if(movie, quality="psnr:45")
+    took = time.perf_counter() - start
+    print(
+        f"movie what-if: 10 s of 2048x1080 ProRes 4444 XQ with alpha, "
+        f"{len(result.candidates)} candidates on {len(result.sampled_frames)} frames "
+        f"in {took:.1f} s; recommended {result.recommended}"
+    )
 
 
 if __name__ == "__main__":

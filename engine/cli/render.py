@@ -17,7 +17,7 @@ from mediaopt.engine.cli.output import (
     print_json,
     table,
 )
-from mediaopt.engine.model import Recommendation, RenderAnalysis
+from mediaopt.engine.model import DeclaredOutput, Recommendation, RenderAnalysis
 from mediaopt.engine.render import analyze as analysis
 from mediaopt.engine.render import charts, jobs, whatif
 
@@ -36,13 +36,34 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
     w = actions.add_parser("what-if", help="re-encode sample frames with candidate settings")
     w.add_argument("sequence", help="a sequence's #### pattern, one of its frames, or a movie")
-    w.add_argument("--candidates", nargs="+", metavar="NAME", help="e.g. zip dwab:45 piz+half")
+    w.add_argument(
+        "--candidates", nargs="+", metavar="NAME", help="e.g. zip dwab:45 piz+half, prores-hq"
+    )
     w.add_argument("--quality", default="psnr:50", help="lossless, psnr:DB, ssim:V (psnr:50)")
     w.add_argument("--samples", type=int, default=whatif.DEFAULT_SAMPLES, metavar="N")
+    w.add_argument("--spans", type=int, default=3, metavar="N", help="movies: spans sampled")
+    w.add_argument("--span-frames", type=int, default=8, metavar="N", help="movies: span length")
     w.add_argument("--chart", metavar="FILE", help="also write the size/quality front (.png/.svg)")
     add_catalog_option(w)
     add_json_option(w)
     w.set_defaults(run=run_what_if)
+
+    d = actions.add_parser(
+        "settings", help="Write nodes / scene outputs: declared settings vs what is on disk"
+    )
+    d.add_argument("projects", nargs="+", metavar="PROJECT_FILE", help=".nk or .blend files")
+    d.add_argument(
+        "--map", action="append", default=[], metavar="WRITTEN=LOCAL", help="path mapping"
+    )
+    d.add_argument(
+        "--what-if",
+        dest="what_if",
+        metavar="QUALITY",
+        help="also re-encode each output with what the host can render (e.g. psnr:50)",
+    )
+    add_catalog_option(d)
+    add_json_option(d)
+    d.set_defaults(run=run_settings)
 
     c = actions.add_parser("chart", help="write charts of render storage (.png or .svg)")
     c.add_argument("kind", choices=["settings", "jobs"])
@@ -70,6 +91,8 @@ def run_what_if(args: argparse.Namespace) -> int:
         candidates=args.candidates,
         quality=args.quality,
         samples=args.samples,
+        spans=args.spans,
+        span_frames=args.span_frames,
         progress=BarProgress() if interactive(args) else None,
     )
     if args.chart:
@@ -79,6 +102,55 @@ def run_what_if(args: argparse.Namespace) -> int:
     else:
         show_recommendation(result)
     return 0
+
+
+def run_settings(args: argparse.Namespace) -> int:
+    from mediaopt.engine.projects.pathmap import PathMap
+    from mediaopt.engine.render.declared import declared_outputs
+
+    with open_catalog(args) as catalog:
+        found = declared_outputs(
+            args.projects,
+            catalog,
+            path_map=PathMap.parse(args.map),
+            what_if_quality=args.what_if,
+            progress=BarProgress() if interactive(args) else None,
+        )
+    if args.json:
+        print_json(found)
+        return 0
+    for output in found:
+        show_declared(output)
+    if not found:
+        console.print("no Write nodes or scene render outputs in these projects")
+    return 0
+
+
+def show_declared(output: DeclaredOutput) -> None:
+    frames = f" frames {output.frames[0]}-{output.frames[1]}" if output.frames else ""
+    console.print(
+        f"\n[bold]{output.node}[/bold] in {Path(output.project).name} -> {output.path}{frames}",
+        highlight=False,
+    )
+    t = table("setting", "declared", "rendered")
+    for key in ("format", "compression", "pixel_type", "channels", "resolution"):
+        declared, rendered = output.declared_as.get(key, ""), output.rendered.get(key, "")
+        if declared or rendered:
+            t.add_row(key, declared, rendered)
+    console.print(t)
+    if output.outputs:
+        console.print(
+            f"  on disk: {', '.join(output.outputs)} ({human_bytes(output.rendered_bytes)})",
+            highlight=False,
+        )
+    for line in output.mismatches:
+        console.print(f"  [yellow]mismatch: {line}[/yellow]", highlight=False)
+    if output.recommendation is not None:
+        console.print(f"  {output.recommendation.summary}", highlight=False)
+    if output.change_text:
+        console.print(f"  [bold]change:[/bold] {output.change_text}", highlight=False)
+    for note in output.notes + output.problems:
+        console.print(f"  {note}", highlight=False)
 
 
 def run_chart(args: argparse.Namespace) -> int:
@@ -177,7 +249,7 @@ def show_recommendation(result: Recommendation) -> None:
             f"{c.saved_fraction:.0%}",
             human_bytes(c.error_bytes),
             quality,
-            "exact" if c.data_passes_exact else "CHANGED",
+            "alpha dropped" if c.drops_alpha else "exact" if c.data_passes_exact else "CHANGED",
             "yes" if c.acceptable else "no",
             "*" if c.on_front else "",
         )

@@ -48,6 +48,7 @@ from mediaopt.engine.model.orphans import (
 )
 from mediaopt.engine.model.projects import Project, Reference, ReferenceTarget
 from mediaopt.engine.model.render import (
+    DeclaredOutput,
     FrameOutlier,
     Recommendation,
     RenderAnalysis,
@@ -62,6 +63,7 @@ from mediaopt.engine.model.scan import FileProblem, ScanSummary
 
 __all__ = [
     "Asset",
+    "DeclaredOutput",
     "Comparison",
     "DupesReport",
     "DuplicateGroup",

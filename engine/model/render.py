@@ -171,6 +171,11 @@ class WhatIfCandidate(msgspec.Struct, kw_only=True):
     """No other candidate is both smaller and of better quality."""
     note: str | None = None
     encode_seconds: float = 0.0
+    drops_alpha: bool = False
+    """The source has an alpha channel this candidate cannot store (ProRes 422, DNxHR)."""
+    sampled_frames: int = 0
+    """Sample frames this candidate was re-encoded on. Candidates that fail the asked
+    quality, or are clearly larger than an as-good one, stop after the first few."""
 
 
 class Recommendation(msgspec.Struct, kw_only=True):
@@ -192,4 +197,39 @@ class Recommendation(msgspec.Struct, kw_only=True):
     """How sure the saving is: the extrapolation bound and the sample size."""
     summary: str = ""
     """One paragraph a person can act on."""
+    problems: list[str] = []
+
+
+class DeclaredOutput(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One Nuke Write node or Blender scene output: the settings the project declares next
+    to what the catalog holds at its path, and what to change them to."""
+
+    project: str
+    host: str
+    """`nuke` or `blend`."""
+    node: str
+    """Write node name (`Write1`, `Group1.Write2`) or scene name."""
+    path: str
+    """The output path as the project writes it."""
+    frames: tuple[int, int] | None = None
+    declared: dict[str, str] = {}
+    """The host's own settings: Nuke knobs (`datatype`) or Blender properties (`depth`)."""
+    declared_as: dict[str, str] = {}
+    """The same in the analysis' terms (`format`, `compression`, `pixel_type`), defaults
+    filled in where the host omits a knob left at its default."""
+    outputs: list[str] = []
+    """Cataloged render outputs at that path."""
+    rendered: dict[str, str] = {}
+    """Settings of the (first) cataloged output, as `render analyze` reports them."""
+    rendered_bytes: int = 0
+    mismatches: list[str] = []
+    """Declared settings the files on disk do not have (`compression: declared dwab,
+    rendered zip`): the script changed since, or something else wrote there."""
+    recommendation: Recommendation | None = None
+    """The what-if over candidates this host can render, when asked for."""
+    changes: dict[str, str] = {}
+    """Knob or property values that render the recommendation."""
+    change_text: str = ""
+    """The changes as typed: `Write1: compression DWAB; datatype "16 bit half"`."""
+    notes: list[str] = []
     problems: list[str] = []

@@ -121,6 +121,37 @@ def htj2k_compressions() -> list[str]:
     return found
 
 
+# Codecs that give back exactly the values written (OpenEXR's lossless set; TIFF's zip).
+LOSSLESS = frozenset({"none", "rle", "zip", "zips", "piz", "htj2k256", "htj2k32", "lzw"})
+
+
+def predicted_decode(parts: list[Part], candidate: Candidate) -> list[Part] | None:
+    """What a re-encode with a lossless codec decodes to, worked out without decoding: the
+    same pixels, with float colour passes rounded to half when the candidate stores them
+    as half (numpy and OpenEXR both round to nearest even). None for lossy codecs. The
+    what-if checks the prediction against a real decode of one frame before trusting it."""
+    codec = (candidate.compression or "").split(":")[0]
+    if codec not in LOSSLESS:
+        return None
+    if not candidate.half_colour:
+        return parts
+    predicted = []
+    for part in parts:
+        names = [str(n) for n in part.spec.channelnames]
+        types = _channel_types(part.spec)
+        rounded = [
+            c
+            for c, (n, t) in enumerate(zip(names, types, strict=True))
+            if t == "float" and not is_data_channel(n)
+        ]
+        pixels = part.pixels
+        if rounded:
+            pixels = pixels.copy()
+            pixels[..., rounded] = pixels[..., rounded].astype(np.float16).astype(np.float32)
+        predicted.append(Part(spec=part.spec, pixels=pixels))
+    return predicted
+
+
 def read_frame(path: str) -> list[Part]:
     """Every part of one frame, pixels as float32."""
     inp = oiio.ImageInput.open(path)

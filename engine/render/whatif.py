@@ -12,31 +12,25 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import tempfile
-import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-import xxhash
 from scipy import stats
 
 from mediaopt.engine.model import Asset, AssetKind, Recommendation, WhatIfCandidate
 from mediaopt.engine.progress import NullProgress, Progress
-from mediaopt.engine.render import codecs
-from mediaopt.engine.render.codecs import Candidate, Part
-from mediaopt.engine.render.quality import (
-    QualityTarget,
-    is_data_channel,
-    luma,
-    parse_quality,
-    pq_encode,
-    psnr,
-    ssim,
-)
+from mediaopt.engine.render import codecs, reencode
+from mediaopt.engine.render.codecs import Part
+from mediaopt.engine.render.measure import FrameReference
+from mediaopt.engine.render.quality import QualityTarget, parse_quality
 from mediaopt.engine.render.settings import current_settings
 
 DEFAULT_SAMPLES = 8
 MIN_SAVING = 0.20
 """The issue's bar: a recommendation must save at least this share of the bytes."""
+FIRST_PASS = 3
+"""Sample frames every candidate is re-encoded on before the clearly beaten ones stop."""
+_WORKERS = min(2, os.cpu_count() or 1)
 
 
 def what_if(
@@ -47,17 +41,29 @@ def what_if(
     samples: int = DEFAULT_SAMPLES,
     min_saving: float = MIN_SAVING,
     progress: Progress | None = None,
+    spans: int = 3,
+    span_frames: int = 8,
 ) -> Recommendation:
     """Measure candidate settings on sample frames of `sequence` (an Asset, or a path or
-    `####` pattern, probed now) and recommend the smallest that meets `quality`."""
+    `####` pattern, probed now) and recommend the smallest that meets `quality`. A movie
+    is sampled as `spans` runs of `span_frames` frames (see movies.py)."""
     from mediaopt.engine.scan import describe
 
     asset = sequence if isinstance(sequence, Asset) else describe(sequence)
     target = parse_quality(quality) if isinstance(quality, str) else quality
     progress = progress or NullProgress()
     if asset.kind is AssetKind.VIDEO:
-        # The ProRes 4444 XQ -> 4444 -> HQ ladder through PyAV is not written yet.
-        raise ValueError(f"{asset.path}: what-if on movies is not supported yet (sequences only)")
+        from mediaopt.engine.render.movies import movie_what_if
+
+        return movie_what_if(
+            asset,
+            target=target,
+            candidates=candidates,
+            spans=spans,
+            span_frames=span_frames,
+            min_saving=min_saving,
+            progress=progress,
+        )
     seq = asset.sequence
     if asset.kind is not AssetKind.SEQUENCE or seq is None:
         raise ValueError(f"{asset.path}: not an image sequence or a movie; nothing to re-encode")
@@ -122,6 +128,8 @@ def recommend(
     frames: list[int],
     min_saving: float,
     problems: list[str],
+    *,
+    total_frames: int | None = None,
 ) -> Recommendation:
     """Mark the size/quality front and pick the smallest acceptable candidate."""
     _mark_front(measured)
@@ -153,7 +161,7 @@ def recommend(
     base.saved_bytes = best.saved_bytes
     base.saved_fraction = best.saved_fraction
     base.confidence = (
-        f"{len(frames)} of {_frame_count(asset)} frames re-encoded; saving "
+        f"{len(frames)} of {total_frames or _frame_count(asset)} frames re-encoded; saving "
         f"{best.saved_bytes:,} ± {best.error_bytes:,} bytes (95%)"
     )
     base.summary = (
@@ -166,62 +174,91 @@ def recommend(
 
 
 def _measure_all(asset, decoded, sizes, tried, target, progress, problems):
-    workdir = _workdir(asset)
-    progress.phase("re-encoding sample frames", total=len(tried) * len(decoded))
-    measured = []
-    # Candidates that differ only in a lossless codec decode to the same pixels (zip+half
-    # and piz+half both just round to half): their quality is measured once.
-    scores: dict[tuple[int, str], tuple[float, float]] = {}
+    """Every candidate on a first few sample frames, then only those still in the running
+    on the rest: a candidate that fails the asked quality on a frame fails it whatever the
+    other frames show, and one clearly larger than an as-good candidate cannot be chosen.
+    Their sizes stand on the first frames, with the wider bound that gives."""
+    work = reencode.workdir(os.path.dirname(asset.path))
+    first = sample_indices(len(decoded), FIRST_PASS)
+    rest = [i for i in range(len(decoded)) if i not in first]
+    scores: reencode.Scores = {}
+    progress.phase(f"re-encoding {len(first)} sample frames", total=len(tried) * len(first))
+    tried_trials = [reencode.Trial(c) for c in tried]
     try:
-        references = [_reference(parts, asset.format) for parts in decoded]
-        for candidate in tried:
-            try:
-                measured.append(
-                    _measure(asset, candidate, decoded, references, sizes, target, workdir, scores)
-                )
-            except (RuntimeError, ValueError) as exc:
-                problems.append(f"candidate {candidate.name}: {exc}")
-            progress.advance(len(decoded))
+        references = [FrameReference(parts, asset.format, asset.path) for parts in decoded]
+        trials = _run(tried_trials, first, references, work, scores)
+        progress.advance(len(tried) * len(first))
+        measured = {t: _candidate(asset, t, sizes, target) for t in trials}
+        going_on = _contenders(measured) if rest else []
+        if going_on:
+            progress.phase(
+                f"re-encoding {len(rest)} more frames with {len(going_on)} contenders",
+                total=len(going_on) * len(rest),
+            )
+            for trial in _run(going_on, rest, references, work, scores):
+                measured[trial] = _candidate(asset, trial, sizes, target)
+            progress.advance(len(going_on) * len(rest))
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
         progress.done()
-    return measured
+    problems.extend(f"candidate {t.candidate.name}: {t.error}" for t in tried_trials if t.error)
+    return list(measured.values())
 
 
-def _measure(asset, candidate: Candidate, decoded, references, sizes, target, workdir, scores):
-    ext = os.path.splitext(asset.path)[1] or ".exr"
-    sample_bytes, worst_psnr, worst_ssim = [], math.inf, 1.0
-    exact = data_exact = True
-    started = time.perf_counter()
-    for i, (parts, reference) in enumerate(zip(decoded, references, strict=True)):
-        path = os.path.join(workdir, f"{i}{ext}")
-        codecs.encode(path, parts, candidate)
-        sample_bytes.append(os.path.getsize(path))
-        back = codecs.read_frame(path)
-        os.remove(path)
-        frame_exact, frame_data_exact = _exactness(parts, back)
-        exact &= frame_exact
-        data_exact &= frame_data_exact
-        if not frame_exact:
-            key = (i, _digest(back))
-            if key not in scores:
-                scores[key] = _colour_quality(reference, _reference(back, asset.format))
-            p, s = scores[key]
-            worst_psnr, worst_ssim = min(worst_psnr, p), min(worst_ssim, s)
-    seconds = time.perf_counter() - started
-    estimate, error, ratio = extrapolate(sample_bytes, sizes, asset.bytes, _frame_count(asset))
-    lossy = not exact
+def _run(trials, indices, references, work, scores):
+    """Run trials two at a time (OpenImageIO and numpy release the GIL, so one candidate's
+    decode and metrics overlap the other's encode); returns those that did not fail."""
+
+    def one(trial):
+        try:
+            trial.run(indices, references, work, scores)
+        except (RuntimeError, ValueError) as exc:
+            trial.error = str(exc)
+            return None
+        return trial
+
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        return [t for t in pool.map(one, trials) if t is not None]
+
+
+def _contenders(measured: dict) -> list:
+    """Trials worth more frames: acceptable, and not clearly beaten (another acceptable
+    candidate of at least its quality whose upper size bound is below its lower one)."""
+    fine = {t: c for t, c in measured.items() if c.acceptable}
+    return [
+        t
+        for t, c in fine.items()
+        if not any(
+            o is not c
+            and _score(o) >= _score(c)
+            and o.estimated_bytes + o.error_bytes < c.estimated_bytes - c.error_bytes
+            for o in fine.values()
+        )
+    ]
+
+
+def _candidate(asset, trial, sizes, target) -> WhatIfCandidate:
+    indices = sorted(trial.frame_bytes)
+    estimate, error, ratio = extrapolate(
+        [trial.frame_bytes[i] for i in indices],
+        [sizes[i] for i in indices],
+        asset.bytes,
+        _frame_count(asset),
+    )
+    exact, data_exact = trial.exact, trial.data_exact
+    worst_psnr, worst_ssim = trial.worst_psnr, trial.worst_ssim
     acceptable = exact or (
         not target.lossless
         and data_exact
         and (target.min_psnr is None or worst_psnr >= target.min_psnr)
         and (target.min_ssim is None or worst_ssim >= target.min_ssim)
     )
+    lossy = not exact
     return WhatIfCandidate(
-        name=candidate.name,
-        settings=candidate.settings,
-        sample_bytes=sum(sample_bytes),
-        original_sample_bytes=sum(sizes),
+        name=trial.candidate.name,
+        settings=trial.candidate.settings,
+        sample_bytes=sum(trial.frame_bytes.values()),
+        original_sample_bytes=sum(sizes[i] for i in indices),
         ratio=round(ratio, 4),
         estimated_bytes=estimate,
         error_bytes=error,
@@ -233,84 +270,29 @@ def _measure(asset, candidate: Candidate, decoded, references, sizes, target, wo
         data_passes_exact=data_exact,
         acceptable=acceptable,
         note=None if data_exact else "changes data passes (depth, position, normals, IDs)",
-        encode_seconds=round(seconds, 3),
+        encode_seconds=round(trial.seconds, 3),
+        sampled_frames=len(indices),
     )
 
 
-def _exactness(original: list[Part], back: list[Part]) -> tuple[bool, bool]:
-    """(every channel bit-exact, every data channel bit-exact)."""
-    exact = data_exact = True
-    for a, b in zip(original, back, strict=True):
-        names = [str(n) for n in a.spec.channelnames]
-        for c, name in enumerate(names):
-            same = np.array_equal(a.pixels[..., c], b.pixels[..., c], equal_nan=True)
-            exact &= same
-            if is_data_channel(name):
-                data_exact &= same
-    return exact, data_exact
-
-
-def _digest(parts: list[Part]) -> str:
-    digest = xxhash.xxh3_128()
-    for part in parts:
-        digest.update(np.ascontiguousarray(part.pixels).data)
-    return digest.hexdigest()
-
-
-def _reference(parts: list[Part], format_name: str | None):
-    """The colour passes in the space quality is judged in, and their luma for SSIM."""
-    colour, lumas = [], []
-    for part in parts:
-        names = [str(n) for n in part.spec.channelnames]
-        keep = [c for c, n in enumerate(names) if not is_data_channel(n)]
-        if not keep:
-            continue
-        pixels = part.pixels[..., keep]
-        if format_name == "OpenEXR":
-            pixels = pq_encode(np.nan_to_num(pixels, nan=0.0, posinf=100.0))
-        colour.append(pixels)
-        y = luma(pixels, [names[c].rsplit(".", 1)[-1] for c in keep])
-        lumas.append(y if y is not None else pixels[..., 0])
-    return colour, lumas
-
-
-def _colour_quality(ref, test) -> tuple[float, float]:
-    worst_psnr, worst_ssim = math.inf, 1.0
-    for a, b in zip(ref[0], test[0], strict=True):
-        worst_psnr = min(worst_psnr, psnr(a, b))
-    for a, b in zip(ref[1], test[1], strict=True):
-        worst_ssim = min(worst_ssim, ssim(a, b))
-    return worst_psnr, worst_ssim
+def _score(c: WhatIfCandidate) -> float:
+    """Quality rank: exact first, then by PSNR; data passes changed rank last."""
+    if c.lossless:
+        return math.inf
+    return (c.psnr_db or 0.0) if c.data_passes_exact else -1.0
 
 
 def _mark_front(measured: list[WhatIfCandidate]) -> None:
     """A candidate is on the front when no other is at most as large and at least as good,
-    and strictly better at one. Quality ranks exact first, then by PSNR."""
-
-    def score(c: WhatIfCandidate) -> float:
-        if c.lossless:
-            return math.inf
-        return (c.psnr_db or 0.0) if c.data_passes_exact else -1.0
-
+    and strictly better at one."""
     for c in measured:
         c.on_front = not any(
             o is not c
             and o.estimated_bytes <= c.estimated_bytes
-            and score(o) >= score(c)
-            and (o.estimated_bytes < c.estimated_bytes or score(o) > score(c))
+            and _score(o) >= _score(c)
+            and (o.estimated_bytes < c.estimated_bytes or _score(o) > _score(c))
             for o in measured
         )
-
-
-def _workdir(asset: Asset) -> str:
-    """A temporary folder that is not inside the sequence's folder (never write next to
-    the media, even when TMPDIR points into a media root)."""
-    folder = os.path.dirname(os.path.abspath(asset.path))
-    work = tempfile.mkdtemp(prefix="mediaopt-whatif-")
-    if os.path.commonpath([folder, work]) == folder:
-        shutil.rmtree(work)
-        raise ValueError(f"{work}: the temporary folder is inside the media; set TMPDIR")
-    return work
 
 
 def _present_frames(asset: Asset) -> list[int]:
@@ -330,4 +312,5 @@ def _describe(settings: dict[str, str]) -> str:
 def _quality_text(c: WhatIfCandidate) -> str:
     if c.lossless:
         return "bit-exact quality"
-    return f"PSNR ≥ {c.psnr_db} dB and SSIM ≥ {c.ssim} (worst sampled frame), data passes bit-exact"
+    kept = "alpha dropped (unused)" if c.drops_alpha else "data passes bit-exact"
+    return f"PSNR ≥ {c.psnr_db} dB and SSIM ≥ {c.ssim} (worst sampled frame), {kept}"

@@ -110,3 +110,37 @@ def test_sampling_and_extrapolation_bounds():
     assert (estimate, error, ratio) == (500, 0, 0.5)
     _, error, _ = extrapolate([40, 60, 50], [100, 100, 100], 1000, 10)
     assert error > 0
+
+
+def test_the_recommendation_is_measured_on_every_sample_and_beaten_candidates_stop_early(psnr50):
+    best = next(c for c in psnr50.candidates if c.name == psnr50.recommended)
+    assert best.sampled_frames == 8
+    stopped = [c for c in psnr50.candidates if c.sampled_frames < 8]
+    assert stopped, "every candidate ran on every frame: the first pass prunes nothing"
+    assert all(c.sampled_frames == 3 for c in stopped)
+    # Three of sixteen frames leave room for error, except where the re-encode repeats the
+    # source's own codec byte for byte (zip of a zip render).
+    assert any(c.error_bytes > 0 for c in stopped)
+
+
+@pytest.mark.parametrize("name", ["zip+half", "piz", "htj2k256+half"])
+def test_a_lossless_codecs_predicted_decode_is_what_openexr_decodes(
+    float_zip_beauty, tmp_path, name
+):
+    from mediaopt.engine.render.codecs import (
+        candidate_named,
+        encode,
+        htj2k_compressions,
+        predicted_decode,
+    )
+    from mediaopt.engine.render.measure import exactness
+
+    if name.startswith("htj2k") and not htj2k_compressions():
+        pytest.skip("this OpenEXR has no HTJ2K")
+    original = read_frame(str(float_zip_beauty).replace("####", "1003"))
+    candidate = candidate_named(name, "OpenEXR")
+    out = str(tmp_path / "f.exr")
+    encode(out, original, candidate)
+    back = read_frame(out)
+    assert exactness(predicted_decode(original, candidate), back) == (True, True)
+    assert predicted_decode(original, candidate_named("dwab:45", "OpenEXR")) is None
