@@ -16,6 +16,7 @@ from pathlib import Path
 import opentimelineio as otio
 
 from mediaopt.engine.bandwidth.errors import BandwidthError
+from mediaopt.engine.bandwidth.profile import Profiles
 from mediaopt.engine.bandwidth.rates import asset_need
 from mediaopt.engine.bandwidth.timeline import timecode_at, timeline_curve
 from mediaopt.engine.bandwidth.workflows import load_workflows, select
@@ -69,7 +70,8 @@ def need(
     profiles = select(load_workflows(workflows_file), workflows)
     text = os.path.abspath(os.fspath(path))
     if is_timeline(text):
-        curve = timeline_curve(text, describer(catalog), read_index=read_index)
+        with Profiles(catalog) as rates:
+            curve = timeline_curve(text, describer(catalog), read_index=read_index, profiles=rates)
         return NeedReport(
             subject=text,
             timeline=curve,
@@ -77,7 +79,9 @@ def need(
             problems=curve.problems,
         )
     problems: list[str] = []
-    needs = list(_needs(_assets(text, catalog, problems), fps, read_index, problems))
+    with Profiles(catalog) as rates:
+        assets = _assets(text, catalog, problems)
+        needs = list(_needs(assets, fps, read_index, rates, problems))
     if not needs and not problems:
         raise BandwidthError(f"{text}: no playable media (video, audio or image sequence)")
     return NeedReport(
@@ -229,7 +233,11 @@ def _probe_folder(folder: str, problems: list[str]) -> Iterator[Asset]:
 
 
 def _needs(
-    assets: Iterable[Asset], fps: float | None, read_index: bool, problems: list[str]
+    assets: Iterable[Asset],
+    fps: float | None,
+    read_index: bool,
+    profiles: Profiles,
+    problems: list[str],
 ) -> Iterator[BandwidthNeed]:
     for asset in assets:
         if asset.kind not in _PLAYABLE:
@@ -238,6 +246,6 @@ def _needs(
             problems.append(f"{asset.path}: {asset.reason or 'unreadable'}")
             continue
         try:
-            yield asset_need(asset, fps=fps, read_index=read_index)
+            yield asset_need(asset, fps=fps, read_index=read_index, profiles=profiles)
         except BandwidthError as exc:
             problems.append(str(exc))

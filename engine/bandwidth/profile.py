@@ -17,7 +17,7 @@ import itertools
 import math
 import os
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import av
 import msgspec
@@ -48,14 +48,13 @@ class RateProfile(msgspec.Struct, frozen=True):
     peak_at: float
     """Where that window starts, seconds from the first packet."""
     bins: list[int]
-    """Bytes of the packets in each bin [k, k+1) x bin_s from the first packet."""
+    """Bytes of the packets in each bin [k, k+1) x bin_s from the first packet, to within
+    a quarter of a percent (`quantise`)."""
     bin_s: float
     length: float
     """Seconds the profile covers: the last bin may be a part of one."""
-
-    @property
-    def essence_bytes(self) -> int:
-        return sum(self.bins)
+    essence_bytes: int
+    """All packets' bytes (exact): what the container's size is compared with."""
 
     def cumulative(self) -> Callable[[float], float]:
         """Bytes before time t, taking bytes as spread evenly within each bin."""
@@ -106,8 +105,14 @@ def read_profile(path: str, duration_s: float) -> RateProfile | None:
     bins = [0] * (int(events[-1][0] / BIN_S + _EDGE) + 1)
     for t, size in events:
         bins[int(t / BIN_S + _EDGE)] += size
-    length = max(duration_s, events[-1][0] + _EDGE)
-    return RateProfile(peak=peak, peak_at=at, bins=bins, bin_s=BIN_S, length=length)
+    return RateProfile(
+        peak=peak,
+        peak_at=at,
+        bins=dequantise(quantise(bins)),
+        bin_s=BIN_S,
+        length=max(duration_s, events[-1][0] + _EDGE),
+        essence_bytes=sum(size for _, size in events),
+    )
 
 
 def _index_events(path: str) -> list[tuple[float, int]]:
@@ -160,19 +165,44 @@ def identity_of(path: str) -> str:
     return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
 
 
+_STEP = math.log(1.005)
+"""Bins are kept on a logarithmic scale in steps of 0.5% (within 0.25% of the true count):
+an hour of steady footage is then small deltas that deflate to a few kB, where exact
+counts took ~48 kB (benchmarks/bandwidth.py). A fresh read is quantised the same way, so
+a profile read from the catalog gives the same figures as one read from the media."""
+
+
+def quantise(bins: list[int]) -> list[int]:
+    return [round(math.log1p(b) / _STEP) for b in bins]
+
+
+def dequantise(levels: Iterable[int]) -> list[int]:
+    return [round(math.expm1(q * _STEP)) for q in levels]
+
+
 def encode(profile: RateProfile) -> bytes:
-    # Bins as 64-bit integers, deflated: the high bytes are zeros and steady footage
-    # repeats (size per hour of media measured in benchmarks/bandwidth.py).
-    packed = zlib.compress(array.array("Q", profile.bins).tobytes(), 6)
-    head = (profile.peak, profile.peak_at, profile.bin_s, profile.length)
-    return msgspec.msgpack.encode((*head, packed))
+    levels = quantise(profile.bins)
+    # Successive differences (zig-zag, little-endian 16-bit: levels stay under 5,000 up
+    # to 10 GB a bin): steady footage repeats small numbers, which deflate well.
+    deltas = [b - a for a, b in zip([0, *levels], levels, strict=False)]
+    packed = zlib.compress(array.array("H", (d * 2 if d >= 0 else -d * 2 - 1 for d in deltas)))
+    head = (profile.peak, profile.peak_at, profile.bin_s, profile.length, profile.essence_bytes)
+    return msgspec.msgpack.encode((*head, packed), order="deterministic")
 
 
 def decode(data: bytes) -> RateProfile:
-    peak, at, bin_s, length, packed = msgspec.msgpack.decode(data)
-    bins = array.array("Q")
-    bins.frombytes(zlib.decompress(packed))
-    return RateProfile(peak=peak, peak_at=at, bins=bins.tolist(), bin_s=bin_s, length=length)
+    peak, at, bin_s, length, essence, packed = msgspec.msgpack.decode(data)
+    zigzag = array.array("H")
+    zigzag.frombytes(zlib.decompress(packed))
+    deltas = (z // 2 if z % 2 == 0 else -(z + 1) // 2 for z in zigzag)
+    return RateProfile(
+        peak=peak,
+        peak_at=at,
+        bins=dequantise(itertools.accumulate(deltas)),
+        bin_s=bin_s,
+        length=length,
+        essence_bytes=essence,
+    )
 
 
 _NO_INDEX = object()

@@ -138,11 +138,14 @@ def used_range_need(
     if end_s <= start_s:
         return need
     scale = overhead(asset, profile)
-    average = profile.bytes_between(start_s, end_s) * scale / (end_s - start_s)
+    peak = profile.peak_between(start_s, end_s) * scale
+    # Bins are quantised to 0.25%: on steady footage the range's average could come out
+    # a hair above its exact peak, which no real average is.
+    average = min(profile.bytes_between(start_s, end_s) * scale / (end_s - start_s), peak)
     return msgspec.structs.replace(
         need,
         average_bytes_per_s=average,
-        peak_bytes_per_s=max(profile.peak_between(start_s, end_s) * scale, average),
+        peak_bytes_per_s=peak,
         peak_at_s=None,
         duration_s=end_s - start_s,
     )
