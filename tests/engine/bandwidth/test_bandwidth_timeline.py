@@ -100,16 +100,40 @@ def test_missing_media_is_reported_by_clip_and_counts_nothing(tmp_path, h264):
     assert lost.peak_bytes_per_s == 0
 
 
-def test_multicam_and_shuttle_scale_the_timeline_peak(overlapping):
-    report = need(overlapping, workflows=["playback", "multicam", "shuttle", "vfx_review"])
+def test_each_workflow_on_a_timeline_is_its_formula(overlapping):
+    report = need(overlapping)
     by = {w.workflow: w for w in report.workflows}
-    audio = next(c.peak_bytes_per_s for c in report.timeline.clips if c.track == "A1")
-    video = by["playback"].bytes_per_s - audio
-    assert by["multicam"].bytes_per_s == pytest.approx(4 * video + audio)
-    assert by["shuttle"].bytes_per_s == pytest.approx(2 * by["playback"].bytes_per_s)
+    clip = {c.track: c.peak_bytes_per_s for c in report.timeline.clips}
+    # At 01:00:00:18 all four tracks play; it is the busiest stretch for every workflow.
+    playback = clip["V1"] + clip["V2"] + clip["V3"] + clip["A1"]
+    assert clip["V1"] == max(clip["V1"], clip["V2"], clip["V3"])  # the heaviest video
+    expected = {
+        "playback": playback,
+        "grade": playback,
+        "edit": 1.5 * playback,
+        "multicam": playback + 3 * clip["V1"],  # 4 angles of the ProRes, the rest once
+        "shuttle": 2 * playback,
+        "ingest": 4 * playback,
+        "vfx_review": clip["V3"],
+    }
+    assert {name: w.bytes_per_s for name, w in by.items()} == pytest.approx(expected)
+    assert by["ingest"].write_bytes_per_s == pytest.approx(4 * playback)
+    assert by["multicam"].streams == 4 + 3
     assert by["vfx_review"].movie_bytes_per_s == 0
     assert by["vfx_review"].peak_clips == ["V3: plate.####.exr"]
-    assert by["playback"].peak_timecode == "01:00:00:18"
+    assert {w.peak_timecode for w in by.values()} == {"01:00:00:18"}
+    assert by["edit"].formula == "1.5 x busiest second of (all clips playing)"
+    assert "+ 3 x the heaviest video clip playing" in by["multicam"].formula
+
+
+def test_workflow_file_sets_the_edit_overhead_and_multicam_angles(overlapping, tmp_path):
+    profiles = tmp_path / "workflows.toml"
+    profiles.write_text("[workflows.edit]\noverhead = 1.2\n[workflows.multicam]\nangles = 9\n")
+    report = need(overlapping, workflows_file=profiles)
+    by = {w.workflow: w.bytes_per_s for w in report.workflows}
+    v1 = next(c.peak_bytes_per_s for c in report.timeline.clips if c.track == "V1")
+    assert by["edit"] == pytest.approx(1.2 * by["playback"])
+    assert by["multicam"] == pytest.approx(by["playback"] + 8 * v1)
 
 
 def test_unreadable_timeline_names_the_file(tmp_path):
