@@ -10,7 +10,7 @@ import os
 from html import escape
 from pathlib import Path
 
-from mediaopt.engine.bandwidth.need import segment_need
+from mediaopt.engine.bandwidth.need import segment_need, timeline_scale
 from mediaopt.engine.bandwidth.timeline import timecode_at
 from mediaopt.engine.model import TimelineCurve, Verdict, Workflow
 
@@ -25,7 +25,7 @@ def curve_svg(curve: TimelineCurve, workflow: Workflow, verdict: Verdict | None 
     steps = []
     for seg in curve.segments:
         movie, sequence, *_ = segment_need(curve, seg, workflow)
-        steps.append((seg.start_s, seg.end_s, (movie + sequence) * workflow.speed))
+        steps.append((seg.start_s, seg.end_s, (movie + sequence) * timeline_scale(workflow)))
     duration = max(curve.duration_s, max((e for _, e, _ in steps), default=0.0), 1e-6)
     top = max((v for *_, v in steps), default=0.0)
     if verdict is not None:

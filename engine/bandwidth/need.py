@@ -1,7 +1,8 @@
 """What a project or a set of media needs under each workflow.
 
-A timeline's need is its curve: at each moment the clips playing, video clips times the
-workflow's angles, everything times its speed; the workflow's need is that curve's peak.
+A timeline's need is its curve: at each moment the clips playing, plus the workflow's
+extra angles of the heaviest video clip, everything times its speed and overhead; the
+workflow's need is that curve's peak (`workflows.formula` says it in words).
 Media judged without a timeline (an asset, a folder) has no edit to say what plays
 together, so the workflow's `streams` copies of its heaviest asset play at once: the
 worst case an editor can build from it.
@@ -16,9 +17,10 @@ from pathlib import Path
 import opentimelineio as otio
 
 from mediaopt.engine.bandwidth.errors import BandwidthError
+from mediaopt.engine.bandwidth.profile import Profiles
 from mediaopt.engine.bandwidth.rates import asset_need
 from mediaopt.engine.bandwidth.timeline import timecode_at, timeline_curve
-from mediaopt.engine.bandwidth.workflows import load_workflows, select
+from mediaopt.engine.bandwidth.workflows import formula, load_workflows, select
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.model import (
     Asset,
@@ -69,7 +71,8 @@ def need(
     profiles = select(load_workflows(workflows_file), workflows)
     text = os.path.abspath(os.fspath(path))
     if is_timeline(text):
-        curve = timeline_curve(text, describer(catalog), read_index=read_index)
+        with Profiles(catalog) as rates:
+            curve = timeline_curve(text, describer(catalog), read_index=read_index, profiles=rates)
         return NeedReport(
             subject=text,
             timeline=curve,
@@ -77,7 +80,9 @@ def need(
             problems=curve.problems,
         )
     problems: list[str] = []
-    needs = list(_needs(_assets(text, catalog, problems), fps, read_index, problems))
+    with Profiles(catalog) as rates:
+        assets = _assets(text, catalog, problems)
+        needs = list(_needs(assets, fps, read_index, rates, problems))
     if not needs and not problems:
         raise BandwidthError(f"{text}: no playable media (video, audio or image sequence)")
     return NeedReport(
@@ -97,11 +102,12 @@ def timeline_need(curve: TimelineCurve, workflow: Workflow) -> WorkflowNeed:
         weighted += average * (seg.end_s - seg.start_s)
         if best is None or movie + sequence > best[0] + best[1]:
             best = (movie, sequence, opens, streams, seg)
-    s = workflow.speed
+    s = timeline_scale(workflow)
     if best is None:
         return WorkflowNeed(
             workflow=workflow.name,
             subject=curve.path,
+            formula=formula(workflow, timeline=True),
             bytes_per_s=0,
             average_bytes_per_s=0,
             movie_bytes_per_s=0,
@@ -118,6 +124,7 @@ def timeline_need(curve: TimelineCurve, workflow: Workflow) -> WorkflowNeed:
     return WorkflowNeed(
         workflow=workflow.name,
         subject=curve.path,
+        formula=formula(workflow, timeline=True),
         bytes_per_s=(movie + sequence) * s,
         average_bytes_per_s=weighted / curve.duration_s * s if curve.duration_s else 0.0,
         movie_bytes_per_s=movie * s,
@@ -139,22 +146,28 @@ def segment_need(
     curve: TimelineCurve, seg: CurveSegment, workflow: Workflow
 ) -> tuple[float, float, float, int, float]:
     """(movie peak, sequence peak, file opens, streams, average) at 1x for one stretch of
-    the timeline under a workflow's media and angles; multiply by its speed."""
+    the timeline under a workflow's media and angles; multiply by `timeline_scale`."""
+    played = [
+        curve.clips[i] for i in seg.clips if _plays(workflow, curve.clips[i].file_opens_per_s > 0)
+    ]
+    video = [c for c in played if c.kind == "video"]
+    # The extra angles of a multicam group are not on the timeline: the heaviest video
+    # clip playing stands for each of them (angles of one shoot share a codec and size).
+    extra = [max(video, key=lambda c: c.peak_bytes_per_s)] * (workflow.angles - 1) if video else []
     movie = sequence = opens = average = 0.0
-    streams = 0
-    for i in seg.clips:
-        clip = curve.clips[i]
-        if not _plays(workflow, clip.file_opens_per_s > 0):
-            continue
-        copies = workflow.angles if clip.kind == "video" else 1
-        streams += copies
-        average += clip.average_bytes_per_s * copies
-        opens += clip.file_opens_per_s * copies
+    for clip in played + extra:
+        average += clip.average_bytes_per_s
+        opens += clip.file_opens_per_s
         if clip.file_opens_per_s > 0:
-            sequence += clip.peak_bytes_per_s * copies
+            sequence += clip.peak_bytes_per_s
         else:
-            movie += clip.peak_bytes_per_s * copies
-    return movie, sequence, opens, streams, average
+            movie += clip.peak_bytes_per_s
+    return movie, sequence, opens, len(played) + len(extra), average
+
+
+def timeline_scale(workflow: Workflow) -> float:
+    """What a timeline's 1x need is multiplied by under a workflow."""
+    return workflow.speed * workflow.overhead
 
 
 def assets_need(subject: str, needs: Iterable[BandwidthNeed], workflow: Workflow) -> WorkflowNeed:
@@ -165,6 +178,7 @@ def assets_need(subject: str, needs: Iterable[BandwidthNeed], workflow: Workflow
         return WorkflowNeed(
             workflow=workflow.name,
             subject=subject,
+            formula=formula(workflow, timeline=False),
             bytes_per_s=0,
             average_bytes_per_s=0,
             movie_bytes_per_s=0,
@@ -178,6 +192,7 @@ def assets_need(subject: str, needs: Iterable[BandwidthNeed], workflow: Workflow
     return WorkflowNeed(
         workflow=workflow.name,
         subject=subject,
+        formula=formula(workflow, timeline=False),
         bytes_per_s=peak,
         average_bytes_per_s=sum(n.average_bytes_per_s for n in chosen) / len(chosen) * s * k,
         movie_bytes_per_s=0.0 if is_seq else peak,
@@ -229,7 +244,11 @@ def _probe_folder(folder: str, problems: list[str]) -> Iterator[Asset]:
 
 
 def _needs(
-    assets: Iterable[Asset], fps: float | None, read_index: bool, problems: list[str]
+    assets: Iterable[Asset],
+    fps: float | None,
+    read_index: bool,
+    profiles: Profiles,
+    problems: list[str],
 ) -> Iterator[BandwidthNeed]:
     for asset in assets:
         if asset.kind not in _PLAYABLE:
@@ -238,6 +257,6 @@ def _needs(
             problems.append(f"{asset.path}: {asset.reason or 'unreadable'}")
             continue
         try:
-            yield asset_need(asset, fps=fps, read_index=read_index)
+            yield asset_need(asset, fps=fps, read_index=read_index, profiles=profiles)
         except BandwidthError as exc:
             problems.append(str(exc))

@@ -11,32 +11,35 @@ says so (`peak_source: average`).
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 
 import av
+import msgspec
 
 from mediaopt.engine.bandwidth.errors import BandwidthError
+from mediaopt.engine.bandwidth.profile import Profiles, RateProfile, read_profile
 from mediaopt.engine.model import Asset, AssetKind, AssetStatus, BandwidthNeed, PeakSource
-from mediaopt.engine.scan.reader import MediaReader
 
 DEFAULT_SEQUENCE_FPS = 24.0
 """Image files carry no playback rate; 24 unless the timeline or the user says."""
 
-INDEX_BUDGET = 32 * 1024 * 1024
-"""Bytes the index read may take: the `moov` box (a few MB for hours of footage) plus the
-first packets the demuxer peeks at (one 4K ProRes 4444 XQ frame is ~10 MB)."""
 
-
-def asset_need(asset: Asset, *, fps: float | None = None, read_index: bool = True) -> BandwidthNeed:
+def asset_need(
+    asset: Asset,
+    *,
+    fps: float | None = None,
+    read_index: bool = True,
+    profiles: Profiles | None = None,
+) -> BandwidthNeed:
     """The 1x need of a cataloged asset. `fps` overrides a sequence's playback rate;
-    `read_index=False` skips opening movies (the peak is then the average)."""
+    `read_index=False` skips opening movies (the peak is then the average); `profiles`
+    reuses movies' index-derived profiles (from the catalog) instead of reading them."""
     if asset.status is AssetStatus.ERROR:
         raise BandwidthError(f"{asset.path}: cannot measure its data rate ({asset.reason})")
     if asset.sequence is not None:
         return sequence_need(asset, fps=fps)
     if asset.kind in (AssetKind.VIDEO, AssetKind.AUDIO):
-        return movie_need(asset, read_index=read_index)
+        return movie_need(asset, read_index=read_index, profiles=profiles)
     raise BandwidthError(f"{asset.path}: a {asset.kind} asset is not played back, no data rate")
 
 
@@ -81,7 +84,9 @@ def sliding_peak(frame_bytes: Sequence[int], fps: float) -> tuple[float, int]:
     return best * fps / window, best_at
 
 
-def movie_need(asset: Asset, *, read_index: bool = True) -> BandwidthNeed:
+def movie_need(
+    asset: Asset, *, read_index: bool = True, profiles: Profiles | None = None
+) -> BandwidthNeed:
     duration = asset.duration_s
     if not duration or duration <= 0:
         raise BandwidthError(f"{asset.path}: no duration in its header, cannot derive a rate")
@@ -89,16 +94,10 @@ def movie_need(asset: Asset, *, read_index: bool = True) -> BandwidthNeed:
     video = asset.video
     peak, at, source, note = average, None, PeakSource.AVERAGE, None
     if read_index:
-        try:
-            found = index_peak(asset.path, duration)
-        except (OSError, av.error.FFmpegError) as exc:
-            found, note = None, f"index unreadable ({exc}); peak taken as average"
-        if found is not None:
-            # The index counts essence only; scale by the container's overhead so the peak
-            # and average describe the same bytes.
-            peak_essence, at, essence_total = found
-            overhead = asset.bytes / essence_total if essence_total else 1.0
-            peak, source = max(average, peak_essence * overhead), PeakSource.INDEX
+        profile, note = movie_profile(asset, profiles)
+        if profile is not None:
+            peak, at = max(average, profile.peak * overhead(asset, profile)), profile.peak_at
+            source = PeakSource.INDEX
     return BandwidthNeed(
         path=asset.path,
         kind=asset.kind,
@@ -112,53 +111,41 @@ def movie_need(asset: Asset, *, read_index: bool = True) -> BandwidthNeed:
     )
 
 
-def index_peak(path: str, duration_s: float) -> tuple[float, float, int] | None:
-    """(peak bytes/s, window start s, essence bytes) from the container's index, all
-    streams together; None when the container has no index in its header."""
-    events: list[tuple[float, int]] = []
-    reader = MediaReader(path, budget=INDEX_BUDGET, drop_cache=True)
+def movie_profile(asset: Asset, profiles: Profiles | None) -> tuple[RateProfile | None, str | None]:
+    """The movie's rate profile (None without an index) and a note when unreadable."""
     try:
-        # probesize/analyzeduration at their minimum: stream parameters come from the
-        # header; we only want the index the demuxer builds while opening.
-        with av.open(reader, options={"probesize": "32", "analyzeduration": "0"}) as container:
-            for stream in container.streams:
-                entries = stream.index_entries
-                if len(entries) == 0:
-                    continue
-                base = min(e.timestamp for e in entries)
-                tb = float(stream.time_base)
-                events.extend(((e.timestamp - base) * tb, e.size) for e in entries)
-    finally:
-        with contextlib.suppress(OSError):
-            reader.close()
-    if not events:
-        return None
-    events.sort()
-    peak, at = window_peak(events, duration_s)
-    return peak, at, sum(size for _, size in events)
+        if profiles is not None:
+            return profiles.get(asset.path, asset.duration_s or 0.0), None
+        return read_profile(asset.path, asset.duration_s or 0.0), None
+    except (OSError, av.error.FFmpegError) as exc:
+        return None, f"index unreadable ({exc}); peak taken as average"
 
 
-def window_peak(events: list[tuple[float, int]], duration_s: float) -> tuple[float, float]:
-    """Highest bytes in any one-second window [s, s+1) inside the asset, over time-sorted
-    (time, bytes) events. The best window starts at an event (sliding a window right
-    until its left edge meets an event loses nothing), or is the last full second."""
-    if duration_s <= 1.0:
-        return sum(size for _, size in events) / max(duration_s, 1e-9), 0.0
-    # Packet times are frame multiples (k/24 s) in float: a packet exactly one second
-    # after the window's start must fall outside it however the floats round.
-    edge = 1.0 - 1e-6
-    starts = [t for t, _ in events if t <= duration_s - 1.0] + [duration_s - 1.0]
-    best, best_at = 0, 0.0
-    lo = hi = 0
-    total = 0
-    n = len(events)
-    for s in sorted(starts):
-        while hi < n and events[hi][0] < s + edge:
-            total += events[hi][1]
-            hi += 1
-        while lo < hi and events[lo][0] < s - 1e-6:
-            total -= events[lo][1]
-            lo += 1
-        if total > best:
-            best, best_at = total, s
-    return float(best), best_at
+def overhead(asset: Asset, profile: RateProfile) -> float:
+    """Whole-file bytes per essence byte: the index counts essence only, storage reads
+    the container too, so peaks are scaled to describe the same bytes as the average."""
+    essence = profile.essence_bytes
+    return asset.bytes / essence if essence else 1.0
+
+
+def used_range_need(
+    need: BandwidthNeed, asset: Asset, profile: RateProfile, start_s: float, end_s: float
+) -> BandwidthNeed:
+    """The need over the part [start_s, end_s) of a movie that a clip plays, seconds from
+    its first packet: a clip of the quiet half of a file does not carry the loud half's
+    peak. The average is the bytes in the range over its length."""
+    start_s, end_s = max(start_s, 0.0), min(end_s, profile.length)
+    if end_s <= start_s:
+        return need
+    scale = overhead(asset, profile)
+    peak = profile.peak_between(start_s, end_s) * scale
+    # Bins are quantised to 0.25%: on steady footage the range's average could come out
+    # a hair above its exact peak, which no real average is.
+    average = min(profile.bytes_between(start_s, end_s) * scale / (end_s - start_s), peak)
+    return msgspec.structs.replace(
+        need,
+        average_bytes_per_s=average,
+        peak_bytes_per_s=peak,
+        peak_at_s=None,
+        duration_s=end_s - start_s,
+    )

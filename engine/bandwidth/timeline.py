@@ -4,11 +4,13 @@ audio track, their rates summed, read from anything OpenTimelineIO reads.
 Each clip contributes over its range in the timeline, extended by the transitions on
 either side (both clips of a dissolve are read at once). Clips under a linear time warp
 read proportionally faster; disabled clips and tracks are not read. Sequence clips count
-only the frames they use, and open one file per frame.
+only the frames they use, and open one file per frame; movie clips count only the seconds
+they play, from the per-second profile of the container's index (`profile.py`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import os
 from collections.abc import Callable
@@ -18,8 +20,16 @@ from urllib.parse import unquote, urlparse
 import opentimelineio as otio
 
 from mediaopt.engine.bandwidth.errors import BandwidthError
-from mediaopt.engine.bandwidth.rates import asset_need, sliding_peak
-from mediaopt.engine.model import Asset, BandwidthNeed, ClipUse, CurveSegment, TimelineCurve
+from mediaopt.engine.bandwidth.profile import Profiles
+from mediaopt.engine.bandwidth.rates import asset_need, movie_profile, sliding_peak, used_range_need
+from mediaopt.engine.model import (
+    Asset,
+    BandwidthNeed,
+    ClipUse,
+    CurveSegment,
+    PeakSource,
+    TimelineCurve,
+)
 
 Describe = Callable[[str], Asset]
 """Path (a file or a `####` pattern) -> its Asset record: the catalog's, or probed now."""
@@ -40,12 +50,18 @@ def read_timeline(path: str | os.PathLike[str]) -> otio.schema.Timeline:
 
 
 def timeline_curve(
-    path: str | os.PathLike[str], describe: Describe, *, read_index: bool = True
+    path: str | os.PathLike[str],
+    describe: Describe,
+    *,
+    read_index: bool = True,
+    profiles: Profiles | None = None,
 ) -> TimelineCurve:
+    """The curve of the first timeline in `path`. `profiles` keeps movies' index-derived
+    profiles (from and for the catalog); without it each movie's index is read once."""
     timeline = read_timeline(path)
     base = Path(path).resolve().parent
     rate = _timeline_rate(timeline)
-    cache: dict[tuple[str, float], BandwidthNeed | str] = {}
+    reading = _Reading(describe, read_index, profiles if profiles is not None else Profiles())
     clips: list[ClipUse] = []
     for track in timeline.tracks:
         if not isinstance(track, otio.schema.Track) or not track.enabled:
@@ -53,9 +69,7 @@ def timeline_curve(
         kind = "audio" if track.kind == otio.schema.TrackKind.Audio else "video"
         for clip in track.find_clips():
             if clip.enabled:
-                clips.append(
-                    _clip_use(clip, track, kind, timeline, base, rate, describe, cache, read_index)
-                )
+                clips.append(_clip_use(clip, track, kind, timeline, base, rate, reading))
     segments = _sweep(clips)
     duration = timeline.duration().to_seconds()
     start = timeline.global_start_time or otio.opentime.RationalTime(0, rate)
@@ -101,6 +115,33 @@ def _timeline_rate(timeline: otio.schema.Timeline) -> float:
     return 24.0
 
 
+class _Reading:
+    """What the clips of one timeline share: each media's record and need, found once."""
+
+    def __init__(self, describe: Describe, read_index: bool, profiles: Profiles):
+        self.describe = describe
+        self.read_index = read_index
+        self.profiles = profiles
+        self.found: dict[tuple[str, float], tuple[Asset, BandwidthNeed] | str] = {}
+
+    def need(self, target: str, fps: float) -> tuple[Asset, BandwidthNeed] | str:
+        key = (target, fps)
+        if key not in self.found:
+            self.found[key] = self._read(target, fps)
+        return self.found[key]
+
+    def _read(self, target: str, fps: float) -> tuple[Asset, BandwidthNeed] | str:
+        try:
+            asset = self.describe(target)
+            return asset, asset_need(
+                asset, fps=fps, read_index=self.read_index, profiles=self.profiles
+            )
+        except (BandwidthError, OSError, ValueError) as exc:
+            return str(exc)
+        except Exception as exc:  # a probe failure must not stop the other clips
+            return f"{target}: cannot read ({exc})"
+
+
 def _clip_use(
     clip: otio.schema.Clip,
     track: otio.schema.Track,
@@ -108,9 +149,7 @@ def _clip_use(
     timeline: otio.schema.Timeline,
     base: Path,
     rate: float,
-    describe: Describe,
-    cache: dict,
-    read_index: bool,
+    reading: _Reading,
 ) -> ClipUse:
     in_parent = clip.trimmed_range_in_parent()
     assert in_parent is not None  # a clip found inside a track always has a parent
@@ -128,15 +167,15 @@ def _clip_use(
     target, fps = _media_path(ref, base, rate)
     if target is None:
         return ClipUse(**use, problem="no media path (missing reference)")
-    key = (target, fps)
-    if key not in cache:
-        cache[key] = _need(target, fps, describe, read_index)
-    need = cache[key]
-    if isinstance(need, str):
-        return ClipUse(**use, path=target, problem=need)
-    if isinstance(ref, otio.schema.ImageSequenceReference):
-        need = _used_frames(need, ref, clip, describe(target), fps)
+    found = reading.need(target, fps)
+    if isinstance(found, str):
+        return ClipUse(**use, path=target, problem=found)
+    asset, need = found
     scale = _speed(clip)
+    if isinstance(ref, otio.schema.ImageSequenceReference):
+        need = _used_frames(need, ref, clip, asset, fps)
+    elif need.peak_source is PeakSource.INDEX:
+        need = _used_range(need, ref, clip, asset, reading.profiles, before, after, scale)
     return ClipUse(
         **use,
         path=target,
@@ -174,13 +213,41 @@ def _local_path(url: str, base: Path) -> str:
     return os.path.normpath(path if os.path.isabs(path) else base / path)
 
 
-def _need(target: str, fps: float, describe: Describe, read_index: bool) -> BandwidthNeed | str:
-    try:
-        return asset_need(describe(target), fps=fps, read_index=read_index)
-    except (BandwidthError, OSError, ValueError) as exc:
-        return str(exc)
-    except Exception as exc:  # a probe failure must not stop the other clips
-        return f"{target}: cannot read ({exc})"
+def _used_range(
+    need: BandwidthNeed,
+    ref: otio.core.MediaReference,
+    clip: otio.schema.Clip,
+    asset: Asset,
+    profiles: Profiles,
+    before: otio.opentime.RationalTime,
+    after: otio.opentime.RationalTime,
+    speed: float,
+) -> BandwidthNeed:
+    """The need over the part of the movie the clip plays (transition handles and a time
+    warp's faster read included), not the whole file's peak."""
+    profile, _ = movie_profile(asset, profiles)
+    if profile is None:
+        return need
+    used = clip.trimmed_range()
+    start = used.start_time - _media_origin(ref, asset, used.start_time)
+    first = (start - before).to_seconds()
+    length = (before + used.duration + after).to_seconds() * speed
+    return used_range_need(need, asset, profile, first, first + length)
+
+
+def _media_origin(
+    ref: otio.core.MediaReference, asset: Asset, start: otio.opentime.RationalTime
+) -> otio.opentime.RationalTime:
+    """The media time of the movie's first frame: source ranges from an NLE count from
+    the media's start timecode, which OTIO gives as the available range's start."""
+    if ref.available_range is not None:
+        return ref.available_range.start_time
+    if asset.start_timecode:
+        with contextlib.suppress(ValueError):
+            origin = otio.opentime.from_timecode(asset.start_timecode, start.rate)
+            if origin <= start:
+                return origin
+    return otio.opentime.RationalTime(0, start.rate)
 
 
 def _used_frames(

@@ -8,11 +8,21 @@ edits them, or adds its own, in a TOML or JSON file:
     description = "9-angle concert multicam"
 
     [workflows.conform]
-    speed = 1.0
+    description = "3 x heaviest asset; on a timeline 1.2 x its playback"
+    overhead = 1.2
     streams = 3
     proxies_allowed = false
 
 A table that names a default changes only the fields it gives; a new name adds a profile.
+
+What each field means on a timeline and for media judged alone (`formula` says it in
+words for any profile):
+
+    timeline:    speed x overhead x busiest second of
+                     (clips playing + (angles - 1) x the heaviest video clip playing)
+    media alone: speed x streams x the heaviest asset's busiest second
+
+`media` keeps only sequence or movie clips; `writes` writes what is read.
 """
 
 from __future__ import annotations
@@ -27,39 +37,81 @@ import msgspec
 from mediaopt.engine.bandwidth.errors import BandwidthError
 from mediaopt.engine.model import Workflow
 
+EDIT_OVERHEAD = 1.5
+"""An allowance, not a measurement: trim mode plays the outgoing and incoming sides of a
+cut at once (2 streams) and scrubbing reads ahead of the playhead, for part of an
+editor's time; 1.5x the cut's playback. A facility that measures its own sets `overhead`."""
+
 DEFAULT_WORKFLOWS: tuple[Workflow, ...] = (
-    Workflow(name="playback", description="play the cut once at 1x"),
+    Workflow(
+        name="playback",
+        description="play the cut once at 1x: the timeline's busiest second of all clips "
+        "playing at once; media alone, its heaviest asset",
+    ),
     Workflow(
         name="edit",
-        description="editing with 2 streams at once (cuts, dissolves, picture-in-picture)",
+        description=f"editing: the timeline's playback x {EDIT_OVERHEAD} for scrubbing and "
+        "trimming (trim mode plays both sides of a cut); media alone, 2 streams of its "
+        "heaviest asset (cuts, dissolves, picture-in-picture)",
+        overhead=EDIT_OVERHEAD,
         streams=2,
     ),
     Workflow(
         name="multicam",
-        description="multicam editing: each clip plays as 4 camera angles at once",
+        description="multicam editing, 4 camera angles read at once: on a timeline the "
+        "heaviest video clip playing x 4 plus the other clips once; media alone, 4 streams "
+        "of its heaviest asset",
         streams=4,
         angles=4,
     ),
-    Workflow(name="shuttle", description="shuttling through media at 2x (J/K/L)", speed=2.0),
+    Workflow(
+        name="shuttle",
+        description="shuttling at 2x (J/K/L): the timeline's playback x 2; media alone, "
+        "its heaviest asset x 2",
+        speed=2.0,
+    ),
     Workflow(
         name="grade",
-        description="grading from the full-resolution originals, never proxies",
+        description="grading from the full-resolution originals, never proxies: as playback",
         proxies_allowed=False,
     ),
     Workflow(
         name="vfx_review",
-        description="reviewing image sequences at full rate (RV, Nuke Studio)",
+        description="reviewing image sequences at full rate (RV, Nuke Studio): playback "
+        "of the sequence clips only",
         media="sequences",
         proxies_allowed=False,
     ),
     Workflow(
         name="ingest",
-        description="copying media in at 4x real time: it is read and written",
+        description="copying media in at 4x real time: playback x 4, read and written",
         speed=4.0,
         writes=True,
         proxies_allowed=False,
     ),
 )
+
+
+def formula(workflow: Workflow, *, timeline: bool) -> str:
+    """How the workflow's need is reckoned, from its fields: on a timeline, or for media
+    judged alone (an asset or a folder)."""
+    media = {"sequences": "sequence ", "movies": "movie "}.get(workflow.media, "")
+    if timeline:
+        factor = workflow.speed * workflow.overhead
+        inner = f"all {media}clips playing"
+        if workflow.angles > 1:
+            inner += f" + {workflow.angles - 1} x the heaviest {media}video clip playing"
+        text = f"busiest second of ({inner})"
+    else:
+        factor = workflow.speed * workflow.streams
+        text = f"heaviest {media}asset's busiest second"
+    text = f"{_number(factor)} x {text}" if factor != 1 else text
+    return text + (", read and written" if workflow.writes else "")
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
 
 ENV_VAR = "MEDIAOPT_WORKFLOWS"
 _MEDIA = {"all", "sequences", "movies"}
@@ -82,9 +134,15 @@ def load_workflows(path: str | os.PathLike[str] | None = None) -> dict[str, Work
             raise BandwidthError(
                 f"{path}: workflow {name!r}: media must be one of {sorted(_MEDIA)}"
             )
-        if workflow.speed <= 0 or workflow.streams < 1 or workflow.angles < 1:
+        if (
+            workflow.speed <= 0
+            or workflow.overhead <= 0
+            or workflow.streams < 1
+            or workflow.angles < 1
+        ):
             raise BandwidthError(
-                f"{path}: workflow {name!r}: speed must be > 0, streams and angles >= 1"
+                f"{path}: workflow {name!r}: speed and overhead must be > 0, "
+                "streams and angles >= 1"
             )
         profiles[name] = workflow
     return profiles

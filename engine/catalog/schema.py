@@ -80,6 +80,18 @@ MIGRATIONS: list[str] = [
     CREATE INDEX render_jobs_output ON render_jobs(output_asset);
     CREATE INDEX render_jobs_finished ON render_jobs(finished);
     """,
+    # 4: movies' data rate over time from their container index (bandwidth), keyed by the
+    # file's identity so an unchanged file's index is read once; `data` NULL records that
+    # the container has no index (the peak is then the average). `path` lets the row of a
+    # file's earlier version be replaced rather than pile up.
+    """
+    CREATE TABLE rate_profiles (
+        identity TEXT PRIMARY KEY,
+        path TEXT NOT NULL,
+        data BLOB
+    );
+    CREATE INDEX rate_profiles_path ON rate_profiles(path);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -4,11 +4,13 @@ whether it will work."""
 from __future__ import annotations
 
 import argparse
+import textwrap
 from pathlib import Path
 
 import msgspec
 
 from mediaopt.engine import bandwidth
+from mediaopt.engine.bandwidth.workflows import formula
 from mediaopt.engine.catalog import Catalog, parse_size
 from mediaopt.engine.cli.output import (
     add_catalog_option,
@@ -29,7 +31,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     verbs = p.add_subparsers(dest="verb", required=True, metavar="VERB")
 
-    n = verbs.add_parser("need", help="what a timeline, asset or folder needs per workflow")
+    n = verbs.add_parser(
+        "need",
+        help="what a timeline, asset or folder needs per workflow",
+        description="What a timeline, asset or folder needs from storage, per workflow.",
+        epilog=workflows_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     n.add_argument("path", metavar="PROJECT_FILE|PATH")
     _workflow_options(n)
     n.add_argument("--fps", type=float, help="playback rate of image sequences (default 24)")
@@ -43,7 +51,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_json_option(m)
     m.set_defaults(run=run_measure)
 
-    c = verbs.add_parser("check", help="will it work: each workflow's need against storage")
+    c = verbs.add_parser(
+        "check",
+        help="will it work: each workflow's need against storage",
+        epilog=workflows_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     c.add_argument("path", metavar="PROJECT_FILE|PATH")
     where = c.add_mutually_exclusive_group()
     where.add_argument(
@@ -59,6 +72,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_catalog_option(c)
     add_json_option(c)
     c.set_defaults(run=run_check)
+
+
+def workflows_help() -> str:
+    """Each workflow profile and its formula, for --help: the defaults, changed by
+    MEDIAOPT_WORKFLOWS when it names a readable file."""
+    try:
+        profiles = bandwidth.load_workflows()
+    except bandwidth.BandwidthError:
+        profiles = {w.name: w for w in bandwidth.DEFAULT_WORKFLOWS}
+    lines = ["workflows (need = the busiest second, in bytes/s):"]
+    for w in profiles.values():
+        lines += textwrap.wrap(
+            f"{w.name}: {w.description}", width=88, initial_indent="  ", subsequent_indent="      "
+        )
+        lines.append(f"      timeline:    {formula(w, timeline=True)}")
+        lines.append(f"      media alone: {formula(w, timeline=False)}")
+    return "\n".join(lines)
 
 
 def _workflow_options(p: argparse.ArgumentParser) -> None:

@@ -103,10 +103,15 @@ class Workflow(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
     description: str = ""
     speed: float = 1.0
     """Playback speed (2.0 for shuttle; 4.0 for ingest copying at 4x real time)."""
+    overhead: float = 1.0
+    """Factor on a timeline's need for the work around playing it (edit: scrubbing and
+    trimming). Media judged alone has `streams` for that instead."""
     streams: int = 1
-    """Streams of an asset playing at once when an asset or folder is judged alone."""
+    """Streams of an asset playing at once when an asset or folder is judged alone; a
+    timeline says itself what plays at once."""
     angles: int = 1
-    """Video streams per timeline clip (multicam: each clip stands for a group of angles)."""
+    """Camera angles read at once on a timeline (multicam): the heaviest video clip
+    playing stands for each angle, the other clips play once."""
     media: str = "all"
     """`all`, `sequences` or `movies`: which media this workflow plays."""
     writes: bool = False
@@ -123,6 +128,8 @@ class WorkflowNeed(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True
     """The timeline file, asset or folder judged."""
     bytes_per_s: float
     """Peak need, speed and streams included."""
+    formula: str = ""
+    """How `bytes_per_s` was reckoned from the media, in words."""
     average_bytes_per_s: float
     movie_bytes_per_s: float
     """Part of the peak read as large files (movies and audio)."""

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import av
+import numpy as np
 import pytest
 
 from mediaopt.fixtures import media
@@ -37,9 +38,13 @@ class Truth:
         return best * fps / fps, at
 
     @staticmethod
-    def packet_peak(path: Path, duration: float) -> float:
-        """Demux every packet (no decode) and take the busiest one-second window of bytes,
-        scaled to whole-file bytes. Decode order (dts): that is the order a player reads."""
+    def packet_peak(
+        path: Path, duration: float, start: float = 0.0, end: float | None = None
+    ) -> float:
+        """Demux every packet (no decode) and take the busiest one-second window of bytes
+        inside [start, end) (default: the whole file), scaled to whole-file bytes. Decode
+        order (dts): that is the order a player reads."""
+        end = duration if end is None else end
         by_stream: dict[int, list[tuple[float, int]]] = {}
         with av.open(str(path)) as container:
             for packet in container.demux():
@@ -51,11 +56,15 @@ class Truth:
         for packets in by_stream.values():
             first = min(t for t, _ in packets)
             events += [(t - first, size) for t, size in packets]
-        starts = sorted({t for t, _ in events if t <= duration - 1} | {duration - 1})
+        scale = path.stat().st_size / sum(s for _, s in events)
+        events = [(t, s) for t, s in events if start - 1e-6 < t < end - 1e-6]
+        if end - start < 1:  # shorter than a second: the rate while it plays, as sequences
+            return sum(s for _, s in events) / (end - start) * scale
+        starts = sorted({t for t, _ in events if t <= end - 1} | {end - 1})
         # A packet one second after a window's start is outside it, whatever float rounding
         # makes of k/24 s.
         best = max(sum(s for t, s in events if a - 1e-6 < t < a + 1 - 1e-6) for a in starts)
-        return best * path.stat().st_size / sum(s for _, s in events)
+        return best * scale
 
 
 @pytest.fixture(scope="session")
@@ -77,6 +86,34 @@ def prores(cached_media) -> Path:
         frames=48,
         audio=("pcm_s24le", 48000, "stereo"),
     )
+
+
+def _write_loud_then_quiet(path: Path, frames: int = 96) -> Path:
+    """ProRes 422 HQ at 24 fps: full-frame noise for the first half, flat grey with a
+    moving edge for the second. ProRes spends bits on detail, so the first half's data
+    rate is many times the second's."""
+    rng = np.random.default_rng(7)
+    width, height = 640, 360
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("prores_ks", rate=FPS, options={"profile": "3"})
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv422p10le"
+        for i in range(frames):
+            if i < frames // 2:
+                picture = rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
+            else:
+                picture = np.full((height, width, 3), 90, np.uint8)
+                picture[:, : (i * 7) % width] = 160
+            for packet in stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return path
+
+
+@pytest.fixture(scope="session")
+def loud_then_quiet(cached_media) -> Path:
+    """4 s of ProRes: 2 s of noise (a high data rate), then 2 s of flat picture."""
+    return cached_media("bw_prores_noise2s_flat2s_640x360.mov", _write_loud_then_quiet)
 
 
 @pytest.fixture(scope="session")

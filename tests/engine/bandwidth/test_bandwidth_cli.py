@@ -7,6 +7,8 @@ import xml.etree.ElementTree as ET
 import msgspec
 import pytest
 
+from mediaopt.engine.bandwidth import DEFAULT_WORKFLOWS
+from mediaopt.engine.bandwidth.workflows import formula
 from mediaopt.engine.cli import main
 from mediaopt.engine.model import CheckReport, NeedReport, StorageMeasurement
 from mediaopt.fixtures.timelines import ClipSpec, write_timeline
@@ -77,3 +79,13 @@ def test_bad_measurement_file_is_named(cut, tmp_path, capsys):
     assert main(["bandwidth", "check", str(cut), "--measurement", str(bad)]) == 2
     err = " ".join(capsys.readouterr().err.split())  # rich wraps long lines
     assert "storage.json: not a storage measurement" in err
+
+
+def test_need_help_states_each_workflows_formula(capsys):
+    with pytest.raises(SystemExit):
+        main(["bandwidth", "need", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for workflow in DEFAULT_WORKFLOWS:
+        assert f"timeline: {formula(workflow, timeline=True)}" in text
+        assert f"media alone: {formula(workflow, timeline=False)}" in text
+    assert "edit: editing: the timeline's playback x 1.5" in text

@@ -37,7 +37,7 @@ def test_peak_is_where_all_tracks_overlap_with_its_timecode(
     used = truth.sequence_sizes(pattern, list(range(1030, 1042)))
     expected = (
         truth.packet_peak(prores, 2.0)
-        + truth.packet_peak(h264, 2.0)
+        + truth.packet_peak(h264, 2.0, 0.0, 1.0)  # V2 plays the H.264's first second only
         + sum(used) * 24 / len(used)
         + 48000 * 3 * 2
     )
@@ -78,8 +78,11 @@ def test_dissolve_reads_both_clips_during_the_transition(tmp_path, h264, truth):
     path = tmp_path / "dissolve.otio"
     otio.adapters.write_to_file(timeline, str(path))
     curve = timeline_curve(path, describer(None))
-    one = truth.packet_peak(h264, 2.0)
-    assert curve.peak_bytes_per_s == pytest.approx(2 * one, rel=0.02)
+    # Each clip reads its used frames 6-29 and the 6 frames of handle the dissolve needs:
+    # a plays source frames 6-35, b frames 0-29.
+    a = truth.packet_peak(h264, 2.0, 6 / 24, 36 / 24)
+    b = truth.packet_peak(h264, 2.0, 0.0, 30 / 24)
+    assert curve.peak_bytes_per_s == pytest.approx(a + b, rel=0.02)
     assert curve.peak_timecode == "00:00:00:18"  # the cut at frame 24, less 6 frames
 
 
@@ -97,16 +100,40 @@ def test_missing_media_is_reported_by_clip_and_counts_nothing(tmp_path, h264):
     assert lost.peak_bytes_per_s == 0
 
 
-def test_multicam_and_shuttle_scale_the_timeline_peak(overlapping):
-    report = need(overlapping, workflows=["playback", "multicam", "shuttle", "vfx_review"])
+def test_each_workflow_on_a_timeline_is_its_formula(overlapping):
+    report = need(overlapping)
     by = {w.workflow: w for w in report.workflows}
-    audio = next(c.peak_bytes_per_s for c in report.timeline.clips if c.track == "A1")
-    video = by["playback"].bytes_per_s - audio
-    assert by["multicam"].bytes_per_s == pytest.approx(4 * video + audio)
-    assert by["shuttle"].bytes_per_s == pytest.approx(2 * by["playback"].bytes_per_s)
+    clip = {c.track: c.peak_bytes_per_s for c in report.timeline.clips}
+    # At 01:00:00:18 all four tracks play; it is the busiest stretch for every workflow.
+    playback = clip["V1"] + clip["V2"] + clip["V3"] + clip["A1"]
+    assert clip["V1"] == max(clip["V1"], clip["V2"], clip["V3"])  # the heaviest video
+    expected = {
+        "playback": playback,
+        "grade": playback,
+        "edit": 1.5 * playback,
+        "multicam": playback + 3 * clip["V1"],  # 4 angles of the ProRes, the rest once
+        "shuttle": 2 * playback,
+        "ingest": 4 * playback,
+        "vfx_review": clip["V3"],
+    }
+    assert {name: w.bytes_per_s for name, w in by.items()} == pytest.approx(expected)
+    assert by["ingest"].write_bytes_per_s == pytest.approx(4 * playback)
+    assert by["multicam"].streams == 4 + 3
     assert by["vfx_review"].movie_bytes_per_s == 0
     assert by["vfx_review"].peak_clips == ["V3: plate.####.exr"]
-    assert by["playback"].peak_timecode == "01:00:00:18"
+    assert {w.peak_timecode for w in by.values()} == {"01:00:00:18"}
+    assert by["edit"].formula == "1.5 x busiest second of (all clips playing)"
+    assert "+ 3 x the heaviest video clip playing" in by["multicam"].formula
+
+
+def test_workflow_file_sets_the_edit_overhead_and_multicam_angles(overlapping, tmp_path):
+    profiles = tmp_path / "workflows.toml"
+    profiles.write_text("[workflows.edit]\noverhead = 1.2\n[workflows.multicam]\nangles = 9\n")
+    report = need(overlapping, workflows_file=profiles)
+    by = {w.workflow: w.bytes_per_s for w in report.workflows}
+    v1 = next(c.peak_bytes_per_s for c in report.timeline.clips if c.track == "V1")
+    assert by["edit"] == pytest.approx(1.2 * by["playback"])
+    assert by["multicam"] == pytest.approx(by["playback"] + 8 * v1)
 
 
 def test_unreadable_timeline_names_the_file(tmp_path):
@@ -114,3 +141,37 @@ def test_unreadable_timeline_names_the_file(tmp_path):
     bad.write_text("{ not json")
     with pytest.raises(BandwidthError, match="broken.otio"):
         need(bad)
+
+
+@pytest.mark.parametrize(
+    "first, frames",
+    [(0, 48), (48, 48), (30, 48), (40, 20)],
+    ids=["loud half", "quiet half", "across the change", "short, across"],
+)
+def test_movie_clip_peaks_over_the_frames_it_plays(tmp_path, loud_then_quiet, truth, first, frames):
+    path = write_timeline(
+        tmp_path / "cut.otio",
+        {
+            "V1": (
+                "video",
+                [ClipSpec(media=str(loud_then_quiet), duration=frames, source_start=first)],
+            )
+        },
+    )
+    curve = timeline_curve(path, describer(None))
+    expected = truth.packet_peak(loud_then_quiet, 4.0, first / 24, (first + frames) / 24)
+    assert curve.peak_bytes_per_s == pytest.approx(expected, rel=0.02)
+
+
+def test_clips_of_the_loud_and_quiet_halves_of_one_movie_need_different_peaks(
+    tmp_path, loud_then_quiet
+):
+    def peak(first: int) -> float:
+        clip = ClipSpec(media=str(loud_then_quiet), duration=48, source_start=first)
+        path = write_timeline(tmp_path / f"half_{first}.otio", {"V1": ("video", [clip])})
+        return timeline_curve(path, describer(None)).peak_bytes_per_s
+
+    whole = need(loud_then_quiet).assets[0].peak_bytes_per_s
+    loud, quiet = peak(0), peak(48)
+    assert loud == pytest.approx(whole, rel=0.001)  # the file's busiest second is in it
+    assert quiet < loud / 5
