@@ -85,19 +85,38 @@ def read_projects(
     timeline nesting another, an AAF composing AAFs): what a nested project uses is used
     by its parent, so it is as active as the parent."""
     now = time.time() if now is None else now
-    read: list[ResolvedProject] = []
-    queue = [(os.path.abspath(p), False) for p in paths]
-    seen = {path for path, _ in queue}
+    read: dict[str, ResolvedProject] = {}
+    nested: dict[str, list[str]] = {}
+    queue = [os.path.abspath(p) for p in paths]
     while queue:
-        path, nested_in_active = queue.pop(0)
+        path = queue.pop(0)
+        if path in read:
+            continue
         rp = _read_one(path, index, path_map, dormant_days, now, explicit)
-        rp.active = rp.active or nested_in_active
-        read.append(rp)
-        for asset in sorted(rp.assets):
-            if asset not in seen and index.by_path[asset].kind == "other" and _kind(asset):
-                seen.add(asset)
-                queue.append((asset, rp.active))
-    return read
+        read[path] = rp
+        nested[path] = _nested_projects(rp, index)
+        queue += [n for n in nested[path] if n not in read]
+    # What a nested project uses is used by its parent, so it is as active as the parent,
+    # even when found first under the roots and idle for years on its own.
+    todo = [path for path, rp in read.items() if rp.active]
+    while todo:
+        for child in nested[todo.pop()]:
+            if not read[child].active:
+                read[child].active = True
+                todo.append(child)
+    return list(read.values())
+
+
+def _nested_projects(rp: ResolvedProject, index: CatalogIndex) -> list[str]:
+    """Project files a project references: cataloged ones, and uncataloged ones outside
+    the roots (a reel timeline on another volume), whose media may still be under them."""
+    found = [a for a in sorted(rp.assets) if index.by_path[a].kind == "other" and _kind(a)]
+    found += [
+        os.path.abspath(r.file)
+        for r in rp.resolutions
+        if r.file and os.path.isfile(r.file) and _kind(r.file)
+    ]
+    return list(dict.fromkeys(found))
 
 
 def _read_one(
