@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import msgspec
 
@@ -17,7 +17,7 @@ from mediaopt.engine.model import FileProblem, LineageEdge, Project, RenderJob
 from mediaopt.engine.projects.config import DEFAULT_DORMANT_DAYS
 from mediaopt.engine.projects.index import CatalogIndex
 from mediaopt.engine.projects.pathmap import PathMap
-from mediaopt.engine.projects.readers import project_kind, read_project
+from mediaopt.engine.projects.readers import project_extensions, project_kind, read_project
 from mediaopt.engine.projects.resolve import Resolution, resolve
 from mediaopt.engine.render.jobs import render_jobs
 
@@ -61,8 +61,25 @@ def _under(path: str, root: str) -> bool:
 
 
 def discover_projects(index: CatalogIndex, roots: list[str]) -> list[str]:
-    """Project files under the roots that a reader knows, from the catalog."""
-    return sorted(e.path for e in index.under(roots) if e.sequence is None and _kind(e.path))
+    """Project files under the roots that a reader knows: from the catalog, and from the
+    folders as they are now, since a cut saved after the last scan is in use too."""
+    found = {e.path for e in index.under(roots) if e.sequence is None and _kind(e.path)}
+    found.update(p for p in unscanned_projects(roots) if p not in index.by_path)
+    return sorted(found)
+
+
+def unscanned_projects(roots: list[str]) -> Iterator[str]:
+    """Files under the roots named like a project file. Names only: directory entries
+    carry their type, so this reads folders and stats nothing, far cheaper than a scan."""
+    extensions = set(project_extensions())
+    for root in roots:
+        for folder, _, names in os.walk(root):
+            for name in names:
+                parts = name.lower().split(".")[1:]
+                if any(".".join(parts[i:]) in extensions for i in range(len(parts))):
+                    path = os.path.join(folder, name)
+                    if _kind(path):
+                        yield path
 
 
 def _kind(path: str) -> str | None:
