@@ -395,3 +395,91 @@ def test_a_renamed_movie_with_the_same_reel_and_timecode_is_uncertain(
     _age_and_scan(root, catalog)
     report = find_orphans(catalog, [str(root)])
     _never_orphaned(report, str(renamed))
+
+
+# More angles ----------------------------------------------------------------------------
+
+
+def test_an_unpadded_otio_image_sequence_finds_four_digit_frames(tmp_path: Path, catalog: Catalog):
+    root = tmp_path / "root"
+    plate = _exr(root / "plates" / "plate.####.exr", range(1001, 1004))
+    rt, tr = otio.opentime.RationalTime, otio.opentime.TimeRange
+    reference = otio.schema.ImageSequenceReference(
+        target_url_base=(root / "plates").as_uri() + "/",
+        name_prefix="plate.",
+        name_suffix=".exr",
+        start_frame=1001,
+        frame_zero_padding=0,  # `%d`: 1001 is written "1001" either way
+        rate=24,
+        available_range=tr(rt(0, 24), rt(3, 24)),
+    )
+    timeline = otio.schema.Timeline(name="cut")
+    timeline.tracks.append(otio.schema.Track())
+    timeline.tracks[0].append(otio.schema.Clip(name="plate", media_reference=reference))
+    (root / "edit").mkdir()
+    otio.adapters.write_to_file(timeline, str(root / "edit" / "cut.otio"))
+    _age_and_scan(root, catalog)
+    _referenced(find_orphans(catalog, [str(root)]), plate)
+
+
+def test_a_percent_encoded_foreign_path_without_a_map_keeps_the_file_uncertain(
+    tmp_path: Path, catalog: Catalog
+):
+    root = tmp_path / "root"
+    used = _wav(root / "sound" / "scene 12 take 4.wav")
+    _nuke(root / "comp" / "comp.nk", [('"D:/Sound/scene%2012%20take%204.wav"', 1, 1)])
+    _age_and_scan(root, catalog)
+    report = find_orphans(catalog, [str(root)])
+    _never_orphaned(report, used)
+    assert [u.path for u in report.uncertain] == [used]
+
+
+def test_an_edl_clip_known_only_by_name_keeps_the_file_of_that_name(
+    tmp_path: Path, catalog: Catalog
+):
+    root = tmp_path / "root"
+    named = root / "camera" / "Interview_Cam_B.mov"
+    media.write_movie(named, codec="mpeg4", pix_fmt="yuv420p", width=32, height=18, frames=2)
+    rt, tr = otio.opentime.RationalTime, otio.opentime.TimeRange
+    timeline = otio.schema.Timeline(name="cut")
+    timeline.tracks.append(otio.schema.Track())
+    clip = otio.schema.Clip(
+        name="Interview_Cam_B.mov",
+        media_reference=otio.schema.MissingReference(),
+        source_range=tr(rt(0, 24), rt(2, 24)),
+    )
+    clip.metadata["cmx_3600"] = {"reel": "AX"}  # a reel no file carries
+    timeline.tracks[0].append(clip)
+    (root / "edit").mkdir()
+    otio.adapters.write_to_file(timeline, str(root / "edit" / "cut.edl"), adapter_name="cmx_3600")
+    _age_and_scan(root, catalog)
+    _never_orphaned(find_orphans(catalog, [str(root)]), str(named))
+
+
+def test_a_project_under_one_root_keeps_media_under_another(tmp_path: Path, catalog: Catalog):
+    edit_root, media_root = tmp_path / "edit", tmp_path / "media"
+    used = _wav(media_root / "sound" / "used.wav")
+    unused = _wav(media_root / "sound" / "unused.wav")
+    _timeline(media_root / "sound" / "stems.otio", [unused])  # uses nothing else
+    _timeline(edit_root / "cut.otio", [Path(used).as_uri()])
+    _age_and_scan(tmp_path, catalog)
+    report = find_orphans(catalog, [str(edit_root), str(media_root)])
+    _referenced(report, used)
+
+
+def test_the_cli_honours_a_project_outside_the_roots(tmp_path: Path, catalog: Catalog, capsys):
+    import json
+
+    from mediaopt.engine.cli import main
+
+    root = tmp_path / "root"
+    used = _wav(root / "sound" / "used.wav")
+    unused = _wav(root / "sound" / "unused.wav")
+    cut = _timeline(tmp_path / "home" / "cut.otio", ["../root/sound/used.wav"])
+    _age_and_scan(root, catalog)
+    catalog_path = catalog.conn.execute("PRAGMA database_list").fetchone()[2]
+    argv = ["orphans", "--root", str(root), "--project", cut, "--catalog", catalog_path, "--json"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [o["path"] for o in out["orphans"]] == [unused]
+    assert out["referenced"] == 1 and used not in {u["path"] for u in out["uncertain"]}
