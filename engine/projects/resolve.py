@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from urllib.parse import unquote
 
 import msgspec
 
@@ -163,7 +164,9 @@ def _sequences_using(
     found = []
     for entry in index.sequences_named(head, tail, folded=folded):
         seq = entry.sequence
-        if seq is None or (padding is not None and padding != seq.padding):
+        # `%d` (and `#`, `%01d`) numbers frames at their natural width, which is what a
+        # wider padding writes too once frames reach it (1001 is "1001" either way).
+        if seq is None or (padding not in (None, 1) and padding != seq.padding):
             continue
         if frames is None or (frames[0] <= seq.last_frame and frames[1] >= seq.first_frame):
             found.append(entry)
@@ -200,7 +203,10 @@ def _covers(entry: Entry, seconds: float) -> bool:
 def _candidates(reference: Reference, index: CatalogIndex) -> list[str]:
     """Assets a reference might mean: same file stem as its path or clip name, or the
     same reel at an overlapping timecode."""
-    names = stems(normalise(reference.path)) if reference.path else set()
+    names: set[str] = set()
+    if reference.path:
+        # Some writers percent-encode without a `file:` scheme; the name on disk is decoded.
+        names = stems(normalise(reference.path)) | stems(normalise(unquote(reference.path)))
     if reference.name:
         names |= stems(reference.name)
     found = {e.path for name in names for e in index.by_stem.get(name, ())}
