@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
@@ -66,13 +67,20 @@ class Entry(msgspec.Struct, kw_only=True):
 _decode = msgspec.json.Decoder(Entry).decode
 
 
+def fold(path: str) -> str:
+    """A path as a case-insensitive volume compares it: case-folded, and composed (NFC),
+    since macOS writes names decomposed (`e` + U+0301) where Linux and Windows tools write
+    `é`, and both spellings reach a project file."""
+    return unicodedata.normalize("NFC", path.casefold())
+
+
 def stem(path: str) -> str:
     """The file name without extension and frame token, case-folded: what a person would
     call the clip's name (`A001C003.mov` and `A001C003.mxf` share it)."""
     name = os.path.basename(path)
     match = _FRAME_TOKEN.search(name)
     name = name[: match.start()] if match else name.rpartition(".")[0] or name
-    return name.rstrip(_SEPARATORS).casefold()
+    return fold(name.rstrip(_SEPARATORS))
 
 
 def stems(path: str) -> set[str]:
@@ -125,9 +133,11 @@ class CatalogIndex:
         self.by_stem: dict[str, list[Entry]] = defaultdict(list)
         self.by_reel: dict[str, list[Entry]] = defaultdict(list)
         self.sequences: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        self.folded_sequences: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        self._real_dirs: dict[str, list[str]] | None = None
         for entry in entries:
             self.by_path[entry.path] = entry
-            self.by_folded[entry.path.casefold()] = entry
+            self.by_folded[fold(entry.path)] = entry
             for name in stems(entry.path):
                 self.by_stem[name].append(entry)
             if entry.reel:
@@ -136,6 +146,7 @@ class CatalogIndex:
                 key = sequence_key(entry.sequence.pattern)
                 if key:
                     self.sequences[key[0], key[1]].append(entry)
+                    self.folded_sequences[fold(key[0]), fold(key[1])].append(entry)
 
     @classmethod
     def from_catalog(cls, catalog: Catalog) -> CatalogIndex:
@@ -150,17 +161,37 @@ class CatalogIndex:
             if any(path.startswith(b) or path == b[:-1] for b in bases):
                 yield entry
 
-    def sequence_at(self, path: str) -> Entry | None:
+    def sequences_named(self, head: str, tail: str, *, folded: bool = False) -> list[Entry]:
+        """Cataloged sequences with this text around the frame number; `folded` compares
+        as a case-insensitive volume does (see `fold`)."""
+        if folded:
+            return self.folded_sequences.get((fold(head), fold(tail)), [])
+        return self.sequences.get((head, tail), [])
+
+    def sequence_at(self, path: str, *, folded: bool = False) -> Entry | None:
         """The cataloged sequence holding the frame file at `path`."""
         parsed = frame_of(path)
         if not parsed:
             return None
         head, tail, frame, digits = parsed
-        for entry in self.sequences.get((head, tail), ()):
+        for entry in self.sequences_named(head, tail, folded=folded):
             seq = entry.sequence
             if seq and seq.first_frame <= frame <= seq.last_frame and digits >= seq.padding:
                 return entry
         return None
+
+    def same_folders(self, folder: str) -> list[str]:
+        """Cataloged folders that are `folder` on disk under another spelling: through a
+        symlink or bind mount either way (a project written through `/mnt/projects`, a
+        scan of `/vol1/projects`). The real path of each cataloged folder is worked out
+        once, on first use: one lstat per path component per folder, never per file."""
+        if self._real_dirs is None:
+            self._real_dirs = defaultdict(list)
+            folders = {os.path.dirname(path) for path in self.by_path}
+            for cataloged in sorted(folders):
+                self._real_dirs[os.path.realpath(cataloged)].append(cataloged)
+        real = os.path.realpath(folder)
+        return [f for f in self._real_dirs.get(real, ()) if f != folder]
 
 
 def _stream(catalog: Catalog) -> Iterator[Entry]:

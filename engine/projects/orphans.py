@@ -28,6 +28,7 @@ from mediaopt.engine.model import (
 from mediaopt.engine.projects.config import DEFAULT_DORMANT_DAYS, DEFAULT_GRACE_DAYS
 from mediaopt.engine.projects.index import CatalogIndex, Entry
 from mediaopt.engine.projects.pathmap import PathMap
+from mediaopt.engine.projects.restat import FolderListings, since_scan
 from mediaopt.engine.projects.session import (
     DAY,
     ResolvedProject,
@@ -108,6 +109,7 @@ def classify(
     derived_from = {
         e.derivative: e for e in edges if e.kind in _REGENERABLE_KINDS and e.source in referenced
     }
+    listings = FolderListings()
     for entry in sorted(index.under(roots), key=lambda e: e.path):
         if entry.kind not in MEDIA_KINDS:
             continue
@@ -121,6 +123,14 @@ def classify(
             report.kept_recent += 1
         else:
             why = _doubt(entry, maybe, dormant, failed_scopes)
+            # The catalog is as old as the last scan: what would be an orphan is checked
+            # on disk now, since a file rewritten, renamed or grown since is not unused.
+            changed = None if why else since_scan(entry, listings)
+            if changed is not None:
+                if now - changed.mtime < grace_days * DAY:
+                    report.kept_recent += 1
+                    continue
+                why = changed.reason
             if why:
                 report.uncertain.append(Uncertain(path=entry.path, bytes=entry.bytes, reason=why))
             else:

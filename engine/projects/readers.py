@@ -4,5 +4,12 @@
 from __future__ import annotations
 
 from mediaopt.adapters import project_kind, read_project
+from mediaopt.adapters.registry import kinds
 
-__all__ = ["project_kind", "read_project"]
+
+def project_extensions() -> list[str]:
+    """File name endings some reader knows (`otio`, `nk`, `tar.gz`-like), lower case."""
+    return list(kinds())
+
+
+__all__ = ["project_extensions", "project_kind", "read_project"]

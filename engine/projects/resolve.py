@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import re
+from urllib.parse import unquote
 
 import msgspec
 
 from mediaopt.engine.model import Reference, ReferenceTarget
-from mediaopt.engine.projects.index import CatalogIndex, Entry, sequence_key, stems
+from mediaopt.engine.projects.index import CatalogIndex, Entry, fold, sequence_key, stems
 from mediaopt.engine.projects.pathmap import PathMap, normalise
 
 # Slack around a clip's timecode span: EDL sources are often trimmed a few frames beyond
@@ -37,8 +38,11 @@ class Resolution(msgspec.Struct, kw_only=True):
     """Cataloged asset paths (sequence patterns) it uses."""
     exists: bool = False
     """It points at a file that exists but is not cataloged (outside every scanned root)."""
+    file: str | None = None
+    """That uncataloged file, when `exists`: a project nested from outside the roots is
+    read through it."""
     how: str = ""
-    """`path`, `sequence`, `frame`, `case`, `reel`, or empty when unresolved."""
+    """`path`, `sequence`, `frame`, `case`, `link`, `reel`, or empty when unresolved."""
     tried: list[str] = []
     candidates: list[str] = []
 
@@ -47,21 +51,28 @@ class Resolution(msgspec.Struct, kw_only=True):
         return bool(self.assets) or self.exists
 
 
+# UDIM tiles are numbered 1001 + u + 10 v (u < 10, v < 100): whatever frame range the
+# host stored beside the path says nothing about which tiles exist.
+_UDIM_TILES = (1001, 1999)
+
+
 def resolve(
     reference: Reference, project_path: str, index: CatalogIndex, path_map: PathMap
 ) -> Resolution:
-    project_dir = os.path.dirname(os.path.abspath(project_path))
-    written = _NUKE_SCRIPT_DIR.sub(lambda _: project_dir, reference.path or "")
+    project_dirs = _project_dirs(project_path)
+    written = _NUKE_SCRIPT_DIR.sub(lambda _: project_dirs[0], reference.path or "")
     if written.startswith("//") and project_path.lower().endswith(_BLENDER_SUFFIXES):
         written = written[2:]  # Blender's `//` is "beside the .blend", not a UNC share
     computed = reference.target is ReferenceTarget.UNRESOLVABLE and written == reference.path
     if written and not computed:
-        tried = path_map.local_paths(written, project_dir)
-        for local in tried:
-            found = _by_path(local, reference, index)
-            if found is not None:
-                found.tried = tried
-                return found
+        tried: list[str] = []
+        for folder in project_dirs:
+            tried += [p for p in path_map.local_paths(written, folder) if p not in tried]
+        frames = _UDIM_TILES if "<UDIM>" in written else reference.frames
+        found = _in_catalog(tried, frames, index) or _on_disk(tried)
+        if found is not None:
+            found.tried = tried
+            return found
         return Resolution(tried=tried, candidates=_candidates(reference, index))
     if reference.reel:
         matches = [e.path for e in _reel_matches(reference, index)]
@@ -70,35 +81,92 @@ def resolve(
     return Resolution(candidates=_candidates(reference, index))
 
 
-def _by_path(local: str, reference: Reference, index: CatalogIndex) -> Resolution | None:
+def _project_dirs(project_path: str) -> list[str]:
+    """Folders a relative path in the project is relative to: where the project was named,
+    and where it really is when that was through a symlink (a shortcut to the cut on a
+    desktop; the relative media paths were written beside the real file)."""
+    named = os.path.dirname(os.path.abspath(project_path))
+    real = os.path.dirname(os.path.realpath(project_path))
+    return [named] if real == named else [named, real]
+
+
+def _in_catalog(
+    tried: list[str], frames: tuple[int, int] | None, index: CatalogIndex
+) -> Resolution | None:
+    for local in tried:
+        found = _by_path(local, frames, index)
+        if found is not None:
+            return found
+    # The same folder spelt another way: a symlink or mount on either side. Scans do not
+    # follow links inside a root, so the catalog holds one spelling, the project another.
+    for local in tried:
+        folder, name = os.path.split(local)
+        if not os.path.isdir(folder):
+            continue
+        for same in index.same_folders(folder):
+            found = _by_path(os.path.join(same, name), frames, index)
+            if found is not None:
+                found.how = "link"
+                return found
+    return None
+
+
+def _on_disk(tried: list[str]) -> Resolution | None:
+    for local in tried:
+        if os.path.exists(local):
+            return Resolution(exists=True, file=local, how="path")
+    return None
+
+
+def _by_path(local: str, frames: tuple[int, int] | None, index: CatalogIndex) -> Resolution | None:
     key = sequence_key(local)
     if key is not None:
-        used = [e.path for e in _sequences_using(key, reference.frames, index)]
-        return Resolution(assets=used, how="sequence") if used else None
-    entry = index.by_path.get(local)
+        used = [e.path for e in _sequences_using(key, frames, index, folded=False)]
+        if used:
+            return Resolution(assets=used, how="sequence")
+    # Not a sequence after all, or none cataloged: `#` and `@` also occur in plain names
+    # (`take#3.wav`, `mix@48k.wav`), which the catalog holds as files.
+    entry = _file(index.by_path.get(local), key)
     if entry is not None:
         return Resolution(assets=[entry.path], how="path")
     entry = index.sequence_at(local)
     if entry is not None:
         return Resolution(assets=[entry.path], how="frame")
-    # Windows and macOS volumes ignore case, so a mapped path may differ from the
-    # cataloged one only in case; it is the same file to the project's author.
-    entry = index.by_folded.get(local.casefold())
+    # Windows and macOS volumes ignore case (and macOS, Unicode normalisation), so a
+    # mapped path may differ from the cataloged one only in that; it is the same file to
+    # the project's author.
+    if key is not None:
+        used = [e.path for e in _sequences_using(key, frames, index, folded=True)]
+        if used:
+            return Resolution(assets=used, how="case")
+    entry = _file(index.by_folded.get(fold(local)), key) or index.sequence_at(local, folded=True)
     if entry is not None:
         return Resolution(assets=[entry.path], how="case")
-    if os.path.exists(local):
-        return Resolution(exists=True, how="path")
     return None
 
 
+def _file(entry: Entry | None, key: tuple[str, str, int | None] | None) -> Entry | None:
+    """`entry`, unless a sequence pattern found it as its own path: whether a sequence is
+    used depends on the frames, which the sequence route has already weighed."""
+    if entry is not None and key is not None and entry.sequence is not None:
+        return None
+    return entry
+
+
 def _sequences_using(
-    key: tuple[str, str, int | None], frames: tuple[int, int] | None, index: CatalogIndex
+    key: tuple[str, str, int | None],
+    frames: tuple[int, int] | None,
+    index: CatalogIndex,
+    *,
+    folded: bool,
 ) -> list[Entry]:
     head, tail, padding = key
     found = []
-    for entry in index.sequences.get((head, tail), ()):
+    for entry in index.sequences_named(head, tail, folded=folded):
         seq = entry.sequence
-        if seq is None or (padding is not None and padding != seq.padding):
+        # `%d` (and `#`, `%01d`) numbers frames at their natural width, which is what a
+        # wider padding writes too once frames reach it (1001 is "1001" either way).
+        if seq is None or (padding not in (None, 1) and padding != seq.padding):
             continue
         if frames is None or (frames[0] <= seq.last_frame and frames[1] >= seq.first_frame):
             found.append(entry)
@@ -106,7 +174,8 @@ def _sequences_using(
         # One frame on disk is cataloged as a single file, not a sequence.
         width = padding or 1
         for frame in range(frames[0], frames[1] + 1):
-            entry = index.by_path.get(f"{head}{frame:0{width}d}{tail}")
+            path = f"{head}{frame:0{width}d}{tail}"
+            entry = index.by_folded.get(fold(path)) if folded else index.by_path.get(path)
             if entry is not None:
                 found.append(entry)
     return found
@@ -134,7 +203,10 @@ def _covers(entry: Entry, seconds: float) -> bool:
 def _candidates(reference: Reference, index: CatalogIndex) -> list[str]:
     """Assets a reference might mean: same file stem as its path or clip name, or the
     same reel at an overlapping timecode."""
-    names = stems(normalise(reference.path)) if reference.path else set()
+    names: set[str] = set()
+    if reference.path:
+        # Some writers percent-encode without a `file:` scheme; the name on disk is decoded.
+        names = stems(normalise(reference.path)) | stems(normalise(unquote(reference.path)))
     if reference.name:
         names |= stems(reference.name)
     found = {e.path for name in names for e in index.by_stem.get(name, ())}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import msgspec
 
@@ -17,7 +17,7 @@ from mediaopt.engine.model import FileProblem, LineageEdge, Project, RenderJob
 from mediaopt.engine.projects.config import DEFAULT_DORMANT_DAYS
 from mediaopt.engine.projects.index import CatalogIndex
 from mediaopt.engine.projects.pathmap import PathMap
-from mediaopt.engine.projects.readers import project_kind, read_project
+from mediaopt.engine.projects.readers import project_extensions, project_kind, read_project
 from mediaopt.engine.projects.resolve import Resolution, resolve
 from mediaopt.engine.render.jobs import render_jobs
 
@@ -61,8 +61,25 @@ def _under(path: str, root: str) -> bool:
 
 
 def discover_projects(index: CatalogIndex, roots: list[str]) -> list[str]:
-    """Project files under the roots that a reader knows, from the catalog."""
-    return sorted(e.path for e in index.under(roots) if e.sequence is None and _kind(e.path))
+    """Project files under the roots that a reader knows: from the catalog, and from the
+    folders as they are now, since a cut saved after the last scan is in use too."""
+    found = {e.path for e in index.under(roots) if e.sequence is None and _kind(e.path)}
+    found.update(p for p in unscanned_projects(roots) if p not in index.by_path)
+    return sorted(found)
+
+
+def unscanned_projects(roots: list[str]) -> Iterator[str]:
+    """Files under the roots named like a project file. Names only: directory entries
+    carry their type, so this reads folders and stats nothing, far cheaper than a scan."""
+    extensions = set(project_extensions())
+    for root in roots:
+        for folder, _, names in os.walk(root):
+            for name in names:
+                parts = name.lower().split(".")[1:]
+                if any(".".join(parts[i:]) in extensions for i in range(len(parts))):
+                    path = os.path.join(folder, name)
+                    if _kind(path):
+                        yield path
 
 
 def _kind(path: str) -> str | None:
@@ -85,19 +102,38 @@ def read_projects(
     timeline nesting another, an AAF composing AAFs): what a nested project uses is used
     by its parent, so it is as active as the parent."""
     now = time.time() if now is None else now
-    read: list[ResolvedProject] = []
-    queue = [(os.path.abspath(p), False) for p in paths]
-    seen = {path for path, _ in queue}
+    read: dict[str, ResolvedProject] = {}
+    nested: dict[str, list[str]] = {}
+    queue = [os.path.abspath(p) for p in paths]
     while queue:
-        path, nested_in_active = queue.pop(0)
+        path = queue.pop(0)
+        if path in read:
+            continue
         rp = _read_one(path, index, path_map, dormant_days, now, explicit)
-        rp.active = rp.active or nested_in_active
-        read.append(rp)
-        for asset in sorted(rp.assets):
-            if asset not in seen and index.by_path[asset].kind == "other" and _kind(asset):
-                seen.add(asset)
-                queue.append((asset, rp.active))
-    return read
+        read[path] = rp
+        nested[path] = _nested_projects(rp, index)
+        queue += [n for n in nested[path] if n not in read]
+    # What a nested project uses is used by its parent, so it is as active as the parent,
+    # even when found first under the roots and idle for years on its own.
+    todo = [path for path, rp in read.items() if rp.active]
+    while todo:
+        for child in nested[todo.pop()]:
+            if not read[child].active:
+                read[child].active = True
+                todo.append(child)
+    return list(read.values())
+
+
+def _nested_projects(rp: ResolvedProject, index: CatalogIndex) -> list[str]:
+    """Project files a project references: cataloged ones, and uncataloged ones outside
+    the roots (a reel timeline on another volume), whose media may still be under them."""
+    found = [a for a in sorted(rp.assets) if index.by_path[a].kind == "other" and _kind(a)]
+    found += [
+        os.path.abspath(r.file)
+        for r in rp.resolutions
+        if r.file and os.path.isfile(r.file) and _kind(r.file)
+    ]
+    return list(dict.fromkeys(found))
 
 
 def _read_one(
