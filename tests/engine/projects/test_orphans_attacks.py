@@ -17,6 +17,7 @@ from mediaopt.engine.model import OrphanReport
 from mediaopt.engine.projects.orphans import find_orphans
 from mediaopt.engine.projects.pathmap import PathMap
 from mediaopt.fixtures import media
+from mediaopt.fixtures.timelines import write_cut
 
 OLD = 1_500_000_000.0
 _PROJECT_SUFFIXES = (".otio", ".otioz", ".nk", ".edl", ".xml")
@@ -43,21 +44,6 @@ def _age(root: Path) -> None:
 def _age_and_scan(root: Path, catalog: Catalog) -> None:
     _age(root)
     api.scan([str(root)], catalog, workers=0)
-
-
-def _timeline(path: Path, urls: list[str]) -> str:
-    timeline = otio.schema.Timeline(name=path.stem)
-    track = otio.schema.Track()
-    timeline.tracks.append(track)
-    for url in urls:
-        track.append(
-            otio.schema.Clip(
-                name=Path(url).stem, media_reference=otio.schema.ExternalReference(target_url=url)
-            )
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    otio.adapters.write_to_file(timeline, str(path))
-    return str(path)
 
 
 def _nuke(path: Path, reads: list[tuple[str, int, int]]) -> str:
@@ -112,7 +98,7 @@ def test_a_file_referenced_by_its_real_path_under_a_symlinked_root_is_referenced
     _wav(used)
     mount = tmp_path / "mnt_projects"
     mount.symlink_to(real, target_is_directory=True)
-    _timeline(real / "edit" / "cut.otio", [used.as_uri()])
+    write_cut(real / "edit" / "cut.otio", [used.as_uri()])
     _age(real)
     api.scan([str(mount)], catalog, workers=0)
     report = find_orphans(catalog, [str(mount)])
@@ -128,7 +114,7 @@ def test_a_macos_decomposed_name_finds_the_composed_file_on_disk(tmp_path: Path,
     decomposed = unicodedata.normalize("NFD", composed)
     # Finder and Premiere on macOS write URLs from HFS+/APFS names: decomposed, encoded.
     url = "file:///Volumes/Projects/Sound/" + quote(decomposed)
-    _timeline(root / "edit" / "cut.otio", [url])
+    write_cut(root / "edit" / "cut.otio", [url])
     _age_and_scan(root, catalog)
     report = find_orphans(
         catalog, [str(root)], path_map=PathMap.parse([f"/Volumes/Projects={root}"])
@@ -158,7 +144,7 @@ def test_dot_segments_and_doubled_slashes_in_a_mapped_path_resolve(
     other = _wav(root / "show" / "music" / "b.wav")
     url_a = "file:///Volumes/Projects/./show//music/../sound/a.wav"
     url_b = "file:///Volumes/Projects/x/../show/music/b.wav"
-    _timeline(root / "show" / "edit" / "cut.otio", [url_a, url_b])
+    write_cut(root / "show" / "edit" / "cut.otio", [url_a, url_b])
     _age_and_scan(root, catalog)
     report = find_orphans(
         catalog, [str(root)], path_map=PathMap.parse([f"/Volumes/Projects/={root}/"])
@@ -189,7 +175,7 @@ def test_windows_nuke_paths_with_spaces_backslashes_and_shares_resolve(
 def test_file_localhost_urls_resolve(tmp_path: Path, catalog: Catalog):
     root = tmp_path / "root"
     used = _wav(root / "sound" / "take 1.wav")
-    _timeline(root / "edit" / "cut.otio", ["file://localhost" + quote(used)])
+    write_cut(root / "edit" / "cut.otio", ["file://localhost" + quote(used)])
     _age_and_scan(root, catalog)
     _referenced(find_orphans(catalog, [str(root)]), used)
 
@@ -200,7 +186,7 @@ def test_a_file_whose_name_holds_a_hash_or_at_sign_is_referenced_by_that_name(
     root = tmp_path / "root"
     hashed = _wav(root / "sound" / "take#3.wav")
     at = _wav(root / "sound" / "mix@48k.wav")
-    _timeline(root / "edit" / "cut.otio", [Path(hashed).as_uri(), Path(at).as_uri()])
+    write_cut(root / "edit" / "cut.otio", [Path(hashed).as_uri(), Path(at).as_uri()])
     _age_and_scan(root, catalog)
     _referenced(find_orphans(catalog, [str(root)]), hashed, at)
 
@@ -261,8 +247,8 @@ def test_media_of_a_nested_timeline_outside_the_roots_is_referenced(
 ):
     root = tmp_path / "root"
     used = _wav(root / "sound" / "used.wav")
-    reel = _timeline(tmp_path / "elsewhere" / "reel1.otio", [Path(used).as_uri()])
-    _timeline(root / "edit" / "cut.otio", [Path(reel).as_uri()])
+    reel = write_cut(tmp_path / "elsewhere" / "reel1.otio", [Path(used).as_uri()])
+    write_cut(root / "edit" / "cut.otio", [Path(reel).as_uri()])
     _age_and_scan(root, catalog)
     _referenced(find_orphans(catalog, [str(root)]), used)
 
@@ -272,9 +258,9 @@ def test_an_old_nested_timeline_found_first_is_as_active_as_its_parent(
 ):
     root = tmp_path / "root"
     used = _wav(root / "sound" / "used.wav")
-    reel = _timeline(root / "a_reels" / "reel1.otio", [Path(used).as_uri()])
+    reel = write_cut(root / "a_reels" / "reel1.otio", [Path(used).as_uri()])
     os.utime(reel, (OLD, OLD))  # untouched for years, but the current cut nests it
-    _timeline(root / "edit" / "cut.otio", [Path(reel).as_uri()])
+    write_cut(root / "edit" / "cut.otio", [Path(reel).as_uri()])
     _age_and_scan(root, catalog)
     _referenced(find_orphans(catalog, [str(root)]), used)
 
@@ -282,7 +268,7 @@ def test_an_old_nested_timeline_found_first_is_as_active_as_its_parent(
 def test_a_project_at_exactly_the_dormant_threshold_is_active(tmp_path: Path, catalog: Catalog):
     root = tmp_path / "root"
     used = _wav(root / "sound" / "used.wav")
-    cut = _timeline(root / "edit" / "cut.otio", [Path(used).as_uri()])
+    cut = write_cut(root / "edit" / "cut.otio", [Path(used).as_uri()])
     _age_and_scan(root, catalog)
     now = OLD + 90 * 86400.0
     os.utime(cut, (OLD, OLD))
@@ -296,7 +282,7 @@ def test_a_relative_path_in_a_symlinked_project_resolves_from_where_the_file_is(
     root = tmp_path / "root"
     used = _wav(root / "show" / "sound" / "used.wav")
     cut = root / "show" / "edit" / "cut.otio"
-    _timeline(cut, ["../sound/used.wav"])
+    write_cut(cut, ["../sound/used.wav"])
     shortcut = tmp_path / "desk" / "cut.otio"
     shortcut.parent.mkdir()
     shortcut.symlink_to(cut)
@@ -327,9 +313,9 @@ def test_a_project_saved_after_the_scan_still_counts(tmp_path: Path, catalog: Ca
     root = tmp_path / "root"
     used = _wav(root / "sound" / "used.wav")
     _wav(root / "sound" / "other.wav")
-    _timeline(root / "edit" / "old_cut.otio", [str(root / "sound" / "other.wav")])
+    write_cut(root / "edit" / "old_cut.otio", [str(root / "sound" / "other.wav")])
     _age_and_scan(root, catalog)
-    _timeline(root / "edit" / "new_cut.otio", [Path(used).as_uri()])  # not yet scanned
+    write_cut(root / "edit" / "new_cut.otio", [Path(used).as_uri()])  # not yet scanned
     _never_orphaned(find_orphans(catalog, [str(root)]), used)
 
 
@@ -339,7 +325,7 @@ def test_a_file_renamed_after_the_scan_is_not_an_orphan_under_its_old_name(
     root = tmp_path / "root"
     old_name = _wav(root / "sound" / "take1.wav")
     new_name = root / "sound" / "take1_final.wav"
-    _timeline(root / "edit" / "cut.otio", [new_name.as_uri()])
+    write_cut(root / "edit" / "cut.otio", [new_name.as_uri()])
     _age_and_scan(root, catalog)
     os.rename(old_name, new_name)  # the cut was right; the catalog is a day late
     _never_orphaned(find_orphans(catalog, [str(root)]), old_name)
@@ -348,7 +334,7 @@ def test_a_file_renamed_after_the_scan_is_not_an_orphan_under_its_old_name(
 def test_a_file_changed_after_the_scan_is_within_the_grace_period(tmp_path: Path, catalog: Catalog):
     root = tmp_path / "root"
     growing = _wav(root / "sound" / "recording.wav")
-    _timeline(root / "edit" / "cut.otio", [])
+    write_cut(root / "edit" / "cut.otio", [])
     _age_and_scan(root, catalog)
     _wav(root / "sound" / "recording.wav")  # rewritten now, the catalog says 2017
     report = find_orphans(catalog, [str(root)])
@@ -460,8 +446,8 @@ def test_a_project_under_one_root_keeps_media_under_another(tmp_path: Path, cata
     edit_root, media_root = tmp_path / "edit", tmp_path / "media"
     used = _wav(media_root / "sound" / "used.wav")
     unused = _wav(media_root / "sound" / "unused.wav")
-    _timeline(media_root / "sound" / "stems.otio", [unused])  # uses nothing else
-    _timeline(edit_root / "cut.otio", [Path(used).as_uri()])
+    write_cut(media_root / "sound" / "stems.otio", [unused])  # uses nothing else
+    write_cut(edit_root / "cut.otio", [Path(used).as_uri()])
     _age_and_scan(tmp_path, catalog)
     report = find_orphans(catalog, [str(edit_root), str(media_root)])
     _referenced(report, used)
@@ -475,7 +461,7 @@ def test_the_cli_honours_a_project_outside_the_roots(tmp_path: Path, catalog: Ca
     root = tmp_path / "root"
     used = _wav(root / "sound" / "used.wav")
     unused = _wav(root / "sound" / "unused.wav")
-    cut = _timeline(tmp_path / "home" / "cut.otio", ["../root/sound/used.wav"])
+    cut = write_cut(tmp_path / "home" / "cut.otio", ["../root/sound/used.wav"])
     _age_and_scan(root, catalog)
     catalog_path = catalog.conn.execute("PRAGMA database_list").fetchone()[2]
     argv = ["orphans", "--root", str(root), "--project", cut, "--catalog", catalog_path, "--json"]

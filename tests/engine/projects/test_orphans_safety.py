@@ -11,6 +11,7 @@ from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.projects.orphans import find_orphans
 from mediaopt.fixtures import media
+from mediaopt.fixtures.timelines import write_cut
 
 OLD = 1_500_000_000.0
 
@@ -28,29 +29,14 @@ def _age_and_scan(root: Path, catalog: Catalog) -> None:
     api.scan([str(root)], catalog, workers=0)
 
 
-def _timeline(path: Path, urls: list[str]) -> str:
-    timeline = otio.schema.Timeline(name=path.stem)
-    track = otio.schema.Track()
-    timeline.tracks.append(track)
-    for url in urls:
-        track.append(
-            otio.schema.Clip(
-                name=Path(url).stem, media_reference=otio.schema.ExternalReference(target_url=url)
-            )
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    otio.adapters.write_to_file(timeline, str(path))
-    return str(path)
-
-
 def test_media_of_a_nested_project_is_kept_when_only_the_parent_is_given(
     tmp_path: Path, catalog: Catalog
 ):
     root = tmp_path / "root"
     used = _wav(root / "sound" / "nested_use.wav")
     unused = _wav(root / "sound" / "unused.wav")
-    reel = _timeline(root / "edit" / "reel1.otio", [used])
-    cut = _timeline(root / "edit" / "cut.otio", [reel])
+    reel = write_cut(root / "edit" / "reel1.otio", [used])
+    cut = write_cut(root / "edit" / "cut.otio", [reel])
     _age_and_scan(root, catalog)
     report = find_orphans(catalog, [str(root)], projects=[cut])
     assert [o.path for o in report.orphans] == [unused]
@@ -90,8 +76,8 @@ def test_a_path_only_code_could_work_out_makes_its_show_uncertain(tmp_path: Path
 def test_a_version_a_project_still_uses_is_not_superseded(tmp_path: Path, catalog: Catalog):
     root = tmp_path / "root"
     v1, v2, v3 = (_wav(root / "mix" / f"mix_v{n:03d}.wav") for n in (1, 2, 3))
-    _timeline(root / "edit" / "cut.otio", [v3])
-    _timeline(root / "edit" / "old_cut.otio", [v1])
+    write_cut(root / "edit" / "cut.otio", [v3])
+    write_cut(root / "edit" / "old_cut.otio", [v1])
     _age_and_scan(root, catalog)
     report = find_orphans(catalog, [str(root)])
     assert [(o.path, str(o.category)) for o in report.orphans] == [(v2, "superseded")]
@@ -150,7 +136,7 @@ def test_a_root_without_any_project_file_is_one_folder_project(tmp_path: Path, c
     kept = [_wav(archive / "card01" / f"take{i}.wav") for i in range(3)]
     unused = _wav(show / "sound" / "unused.wav")
     used = _wav(show / "sound" / "used.wav")
-    _timeline(show / "edit" / "cut.otio", [used])
+    write_cut(show / "edit" / "cut.otio", [used])
     _age_and_scan(tmp_path, catalog)
 
     report = find_orphans(catalog, [str(archive), str(show)])
