@@ -147,16 +147,24 @@ def _composition(composition: otio.core.Composition, where: str) -> Iterator[Ref
 
 def _clip(clip: otio.schema.Clip, where: str) -> Iterator[Reference]:
     active = clip.active_media_reference_key
-    for key, media in clip.media_references().items():
+    references = clip.media_references()
+    active_target = _target(references.get(active))
+    for key, media in references.items():
         ref = _reference(clip, media, where)
         if ref is None:
             continue
+        if key != active and _target(media) == active_target:
+            continue  # the AAF reader files the active media again under the clip's name
         if key != active:
             ref = msgspec.structs.replace(ref, role=alternative_role(key))
             ref = _with_note(ref, f"alternative media reference {key!r}")
         yield ref
         if key == active:
             yield from stated_sources(clip, media, ref)
+
+
+def _target(media: otio.core.MediaReference | None) -> str | None:
+    return getattr(media, "target_url", None) or getattr(media, "target_url_base", None)
 
 
 def _reference(

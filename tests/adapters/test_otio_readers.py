@@ -108,14 +108,19 @@ def test_every_timeline_of_a_collection_and_an_otioz_bundle_are_read(tmp_path: P
 
 
 @pytest.mark.parametrize(
-    ("suffix", "adapter", "kind"),
+    ("suffix", "adapter", "kind", "options"),
     [
-        ("edl", "cmx_3600", "cmx_3600"),
-        ("xml", "fcp_xml", "fcp_xml"),
-        ("fcpxml", "fcpx_xml", "fcpx_xml"),
+        ("edl", "cmx_3600", "cmx_3600", {}),
+        ("xml", "fcp_xml", "fcp_xml", {}),
+        ("fcpxml", "fcpx_xml", "fcpx_xml", {}),
+        ("ale", "ale", "ale", {}),
+        # Clips made in Python have no Avid mob IDs; the AAF writer makes fresh ones.
+        ("aaf", "AAF", "AAF", {"use_empty_mob_ids": True}),
     ],
 )
-def test_edit_formats_written_by_otio_read_back_their_media(tmp_path, suffix, adapter, kind):
+def test_edit_formats_written_by_otio_read_back_their_media(
+    tmp_path, suffix, adapter, kind, options
+):
     timeline = otio.schema.Timeline(name="edit")
     track = otio.schema.Track(name="V1")
     for i, name in enumerate(("sh010.mov", "sh020.mov")):
@@ -130,7 +135,7 @@ def test_edit_formats_written_by_otio_read_back_their_media(tmp_path, suffix, ad
         )
     timeline.tracks.append(track)
     path = tmp_path / f"edit.{suffix}"
-    otio.adapters.write_to_file(timeline, str(path), adapter_name=adapter)
+    otio.adapters.write_to_file(timeline, str(path), adapter_name=adapter, **options)
 
     project = read_project(path)
 
