@@ -19,7 +19,7 @@ import msgspec
 from mediaopt.engine.bandwidth import asset_need, measure, need
 from mediaopt.engine.bandwidth.profile import BIN_S, Profiles, RateProfile, encode
 from mediaopt.engine.catalog import Catalog
-from mediaopt.engine.model import Asset, AssetKind, FrameSequence, Stream, StreamKind
+from mediaopt.engine.model import Asset, AssetKind, AssetStatus, FrameSequence, Stream, StreamKind
 from mediaopt.engine.scan import describe
 from mediaopt.engine.scan.reader import process_bytes_read
 from mediaopt.fixtures import media
@@ -63,6 +63,7 @@ def synthetic_assets(movies: list[Path], n: int) -> list[Asset]:
             sizes = [rng.randint(9_000_000, 13_000_000) for _ in range(100)]
             out.append(
                 Asset(
+                    status=AssetStatus.OK,
                     path=f"/show/sh{i:05d}/plate.####.exr",
                     kind=AssetKind.SEQUENCE,
                     bytes=sum(sizes),

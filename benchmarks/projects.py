@@ -29,6 +29,7 @@ from mediaopt.engine.dedup.store import HashStore
 from mediaopt.engine.model import (
     Asset,
     AssetKind,
+    AssetStatus,
     FrameSequence,
     RenderJob,
     Stream,
@@ -51,6 +52,7 @@ def _asset(root: str, i: int, mtime: float) -> Asset:
     clip = f"A{i // 1000:03d}C{i:06d}"
     if slot < 8:
         return Asset(
+            status=AssetStatus.OK,
             path=f"{show}/camera/{clip[:4]}/{clip}.mov",
             kind=AssetKind.VIDEO,
             bytes=2_000_000_000,
@@ -62,6 +64,7 @@ def _asset(root: str, i: int, mtime: float) -> Asset:
         )
     if slot == 8:
         return Asset(
+            status=AssetStatus.OK,
             path=f"{show}/proxies/A{(i - 8) // 1000:03d}C{i - 8:06d}_proxy.mp4",
             kind=AssetKind.VIDEO,
             bytes=50_000_000,
@@ -79,6 +82,7 @@ def _asset(root: str, i: int, mtime: float) -> Asset:
         frame_bytes=[12_000_000] * FRAMES,
     )
     return Asset(
+        status=AssetStatus.OK,
         path=pattern,
         kind=AssetKind.SEQUENCE,
         bytes=12_000_000 * FRAMES,
@@ -221,7 +225,13 @@ def main() -> None:
         with Catalog(f"{tmp}/catalog.sqlite") as catalog:  # as a scan would catalog them
             rows = [
                 (
-                    Asset(path=p, kind=AssetKind.OTHER, bytes=1, mtime=time.time()),
+                    Asset(
+                        status=AssetStatus.OK,
+                        path=p,
+                        kind=AssetKind.OTHER,
+                        bytes=1,
+                        mtime=time.time(),
+                    ),
                     str(edit),
                     p,
                     None,

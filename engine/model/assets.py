@@ -146,7 +146,8 @@ class Asset(msgspec.Struct, kw_only=True, omit_defaults=True):
     """Logical size; a sequence's total over its frames."""
     mtime: float
     """Latest modification time (Unix seconds) over the asset's files."""
-    status: AssetStatus = AssetStatus.OK
+    status: AssetStatus
+    """`ok`, `partial` or `error`; always present in JSON, so filters need no default."""
     reason: str | None = None
     """One line saying why the status is not `ok`."""
     format: str | None = None

@@ -120,7 +120,7 @@ def _probe_family(
     if sig.family in (Family.AV, Family.RAW):
         return _probe_movie(path, sig, base, low_impact, budget)
     if sig.family in (Family.PROJECT, Family.OTHER):
-        return Asset(**base, kind=AssetKind.OTHER, format=sig.format)
+        return Asset(status=AssetStatus.OK, **base, kind=AssetKind.OTHER, format=sig.format)
     return Asset(
         **base,
         kind=AssetKind.UNKNOWN,
@@ -141,6 +141,7 @@ def _probe_still(
     header = probe_image(path, sig.format, head=head, budget=budget, drop_cache=low_impact)
     attrs = header.attributes
     asset = Asset(
+        status=AssetStatus.OK,
         **base,
         kind=AssetKind.IMAGE,
         format=header.format,
@@ -188,6 +189,7 @@ def _probe_movie(path: str, sig: Signature, base: dict, low_impact: bool, budget
     timecode_track = header.timecode_track
     kind = _movie_kind(streams, base.get("extension"))
     asset = Asset(
+        status=AssetStatus.OK,
         **base,
         kind=kind,
         format=header.format or sig.format,
