@@ -92,6 +92,12 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX rate_profiles_path ON rate_profiles(path);
     """,
+    # 5: every asset record carries its status (records of status `ok` used to omit it);
+    # the status column always had it.
+    """
+    UPDATE assets SET record = json_set(CAST(record AS TEXT), '$.status', status)
+    WHERE json_extract(CAST(record AS TEXT), '$.status') IS NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

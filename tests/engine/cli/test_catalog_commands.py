@@ -214,6 +214,27 @@ def test_an_empty_file_is_migrated_to_the_current_schema(tmp_path) -> None:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
+def test_records_of_a_schema_4_catalog_gain_their_status_on_upgrade(tmp_path) -> None:
+    # Version 4 wrote `ok` records without a status key; reading them must still work.
+    from mediaopt.engine.catalog import Catalog
+    from mediaopt.engine.catalog.schema import MIGRATIONS
+
+    old = tmp_path / "v4.sqlite"
+    with sqlite3.connect(old) as conn:
+        for script in MIGRATIONS[:4]:
+            conn.executescript(script)
+        conn.execute("PRAGMA user_version = 4")
+        record = b'{"path":"/show/a.wav","kind":"audio","bytes":10,"mtime":1.0}'
+        conn.execute(
+            "INSERT INTO assets (path, dir, kind, status, bytes, mtime, identity, scan_id,"
+            " record) VALUES ('/show/a.wav', '/show', 'audio', 'ok', 10, 1.0, 'x', 1, ?)",
+            (record,),
+        )
+    with Catalog(old) as catalog:
+        asset = catalog.get("/show/a.wav")
+    assert asset is not None and asset.status == "ok"
+
+
 def test_scan_exits_1_when_some_files_failed(cached_media, tmp_path) -> None:
     sources = scantrees.source_media(cached_media)
     scantrees.bad_input_tree(tmp_path / "media", sources)
