@@ -55,7 +55,12 @@ def run(args: argparse.Namespace) -> int:
             *_production(catalog, [feature.root, commercial.root], feature.maps),
             _duplicates(catalog, base / "comparisons"),
             _renders(catalog, str(renders)),
-            _bandwidth(commercial.root, catalog),
+            *_bandwidth(
+                commercial.root,
+                str(Path(feature.root) / "show" / "edit" / "cut.otio"),
+                catalog,
+                base / "bandwidth_cut.svg",
+            ),
         ]
         report = write_html(
             build_report(catalog, title="mediaopt demo production", extra=sections),
@@ -115,12 +120,18 @@ def _renders(catalog: Catalog, under: str) -> Section:
     return render_section(analysis, recommendation)
 
 
-def _bandwidth(root: str, catalog: Catalog) -> Section:
-    from mediaopt.engine.cli.bandwidth import demo_check
+def _bandwidth(folder: str, timeline: str, catalog: Catalog, chart: Path) -> list[Section]:
+    from mediaopt.engine.bandwidth import will_it_work
+    from mediaopt.engine.cli.bandwidth import demo_check, show_verdicts
     from mediaopt.engine.report.bandwidth import bandwidth_section
 
     console.print()
-    return bandwidth_section(demo_check(root, catalog))
+    sections = [bandwidth_section(demo_check(folder, catalog))]
+    # The cut, clip by clip over time: its curve against what the storage gives.
+    cut = will_it_work(timeline, catalog=catalog, seconds=2.0, max_bytes=200_000_000, chart=chart)
+    show_verdicts(cut.verdicts, title=f"Will it work: {Path(timeline).name}")
+    sections.append(bandwidth_section(cut, title=f"Bandwidth: {Path(timeline).name}"))
+    return sections
 
 
 def _show_problems(summary: ScanSummary) -> None:

@@ -6,7 +6,7 @@ from mediaopt.engine.model import CheckReport
 from mediaopt.engine.report.model import Figure, Section, Table
 
 
-def bandwidth_section(check: CheckReport) -> Section:
+def bandwidth_section(check: CheckReport, title: str = "Bandwidth: will it work") -> Section:
     verdicts = check.verdicts
     failing = [v for v in verdicts if not v.passes]
     rows = [
@@ -29,9 +29,17 @@ def bandwidth_section(check: CheckReport) -> Section:
     )
     figures = []
     if check.chart and check.chart.endswith((".svg", ".png")):
-        figures.append(Figure(path=check.chart, caption="Timeline bandwidth against capacity"))
+        timeline = check.need.timeline
+        peak = (
+            f"; peak {timeline.peak_bytes_per_s / 1e6:.1f} MB/s at {timeline.peak_timecode}"
+            if timeline is not None and timeline.peak_timecode
+            else ""
+        )
+        figures.append(
+            Figure(path=check.chart, caption=f"Timeline bandwidth against capacity{peak}")
+        )
     return Section(
-        title="Bandwidth: will it work",
+        title=title,
         summary=summary,
         headline={"Workflows failing": str(len(failing))},
         tables=[
@@ -49,4 +57,5 @@ def bandwidth_section(check: CheckReport) -> Section:
             )
         ],
         notes=list(check.need.problems),
+        figures=figures,
     )
