@@ -15,7 +15,6 @@ import heapq
 import os
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 import opentimelineio as otio
 
@@ -30,6 +29,7 @@ from mediaopt.engine.model import (
     PeakSource,
     TimelineCurve,
 )
+from mediaopt.engine.projects.pathmap import PathMap
 
 Describe = Callable[[str], Asset]
 """Path (a file or a `####` pattern) -> its Asset record: the catalog's, or probed now."""
@@ -208,9 +208,14 @@ def _media_path(
 
 
 def _local_path(url: str, base: Path) -> str:
-    parsed = urlparse(url)
-    path = unquote(parsed.path) if parsed.scheme == "file" else url
-    return os.path.normpath(path if os.path.isabs(path) else base / path)
+    # The projects' resolver: file:// URLs with hosts, percent-encoding, UNC and drive
+    # letters, relative paths. A path written on another OS stays as written and is then
+    # reported missing, as before; path maps are the orphans' business.
+    found = _LOCAL.local_paths(url, str(base))
+    return found[0] if found else url
+
+
+_LOCAL = PathMap()
 
 
 def _used_range(
