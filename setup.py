@@ -32,7 +32,7 @@ setup(
         "mediaopt.hosts": ["**/*"],
         "mediaopt": ["py.typed"],
         # OTIO reads the media linker's manifest from the installed package.
-        "mediaopt.adapters.otio_linker": ["plugin_manifest.json"],
+        "mediaopt.engine.production.otio_linker": ["plugin_manifest.json"],
     },
     include_package_data=True,
 )

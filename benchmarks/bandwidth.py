@@ -19,11 +19,11 @@ import msgspec
 from mediaopt.engine.bandwidth import asset_need, measure, need
 from mediaopt.engine.bandwidth.profile import BIN_S, Profiles, RateProfile, encode
 from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.demo import media
+from mediaopt.engine.demo.timelines import ClipSpec, write_timeline
 from mediaopt.engine.model import Asset, AssetKind, AssetStatus, FrameSequence, Stream, StreamKind
 from mediaopt.engine.scan import describe
 from mediaopt.engine.scan.reader import process_bytes_read
-from mediaopt.fixtures import media
-from mediaopt.fixtures.timelines import ClipSpec, write_timeline
 
 
 def make_media(root: Path) -> tuple[list[Path], str]:

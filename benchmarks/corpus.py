@@ -1,6 +1,6 @@
 """Benchmark corpora: a mixed production tree and a 100,000-file tree for rescans.
 
-Each distinct file is encoded once (real encoders, through mediaopt.fixtures.media) into
+Each distinct file is encoded once (real encoders, through mediaopt.engine.demo.media) into
 an `originals/` folder and then replicated with plain copies: every copy is its own inode,
 as on real storage, so the scanner cannot take a shortcut through hard links. A corpus is
 built under a temporary name and renamed when complete, so an interrupted build is never
@@ -48,7 +48,7 @@ def _originals(folder: Path) -> dict[str, Path]:
     """The distinct files, encoded once. Sizes are kept modest (the corpus is copied a
     few thousand times) but realistic enough that a header probe reading the whole file
     would show in bytes read: movies are 0.5-8 MB, stills 0.2-4 MB."""
-    from mediaopt.fixtures import media
+    from mediaopt.engine.demo import media
 
     specs: dict[str, tuple[Callable[..., Path], dict]] = {
         "prores_422hq.mov": (
@@ -283,7 +283,7 @@ def mixed_corpus(cache: Path) -> CorpusInfo:
 def _sparse_files(src: dict[str, Path], folder: Path) -> list[int]:
     """Camera originals of 100-500 GB that take a few MB of disk: a real file's bytes
     followed by a hole, so a probe that reads past the header shows in bytes read."""
-    from mediaopt.fixtures import media
+    from mediaopt.engine.demo import media
 
     sources = ["prores_422hq.mov", "dnxhr_sq.mxf", "h264_aac.mp4", "pcm24.wav", "h264.mkv"]
     folder.mkdir(parents=True, exist_ok=True)

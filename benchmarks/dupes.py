@@ -28,14 +28,14 @@ import numpy as np
 from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.dedup import find_duplicates
-from mediaopt.engine.dedup.near.image import (
+from mediaopt.engine.fingerprint import image_pairs
+from mediaopt.engine.fingerprint.image import (
     INDEX_RADIUS,
     SAME_PICTURE,
     image_print,
     picture_distance,
 )
-from mediaopt.engine.dedup.near.index import near_pairs
-from mediaopt.engine.dedup.near.search import image_pairs
+from mediaopt.engine.fingerprint.index import near_pairs
 from mediaopt.fixtures.dupes import LabelledFile, build_labelled_set, image_half, photo_family
 from mediaopt.fixtures.hashes import planted_prints
 

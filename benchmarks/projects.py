@@ -24,8 +24,8 @@ import msgspec
 import opentimelineio as otio
 
 from mediaopt.engine.catalog import Catalog
-from mediaopt.engine.dedup.near import video
-from mediaopt.engine.dedup.store import HashStore
+from mediaopt.engine.fingerprint import video
+from mediaopt.engine.fingerprint.store import HashStore
 from mediaopt.engine.model import (
     Asset,
     AssetKind,
@@ -35,8 +35,8 @@ from mediaopt.engine.model import (
     Stream,
     StreamKind,
 )
-from mediaopt.engine.projects.analysis import analyse_production
-from mediaopt.engine.projects.config import Settings
+from mediaopt.engine.production.analysis import analyse_production
+from mediaopt.engine.refs.config import Settings
 
 SHOWS = 10
 FRAMES = 48

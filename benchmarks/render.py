@@ -23,10 +23,10 @@ from pathlib import Path
 import msgspec
 
 from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.demo.renders import write_render_sequence
 from mediaopt.engine.render.analyze import analyze
 from mediaopt.engine.render.whatif import what_if
 from mediaopt.engine.scan import describe
-from mediaopt.fixtures.renders import write_render_sequence
 
 SETTINGS = [("zip", "float"), ("zip", "half"), ("piz", "half"), ("dwab:45", "half")]
 
@@ -119,7 +119,7 @@ def main() -> None:
 
 
 def movie_what_if(work: Path) -> None:
-    from mediaopt.fixtures.renders import write_render_movie
+    from mediaopt.engine.demo.renders import write_render_movie
 
     movie = write_render_movie(work / "xq.mov", width=2048, height=1080, frames=240)
     start = time.perf_counter()

@@ -29,7 +29,7 @@ from mediaopt.engine.model import (
     PeakSource,
     TimelineCurve,
 )
-from mediaopt.engine.projects.pathmap import PathMap
+from mediaopt.engine.refs.pathmap import PathMap
 
 Describe = Callable[[str], Asset]
 """Path (a file or a `####` pattern) -> its Asset record: the catalog's, or probed now."""

@@ -68,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except (ScanError, CatalogVersionError, ValueError, FileNotFoundError) as exc:
-        errors.print(f"mediaopt {args.command}: {exc}", markup=False, highlight=False)
+        errors.print(
+            f"mediaopt {args.command}: {exc}", markup=False, highlight=False, soft_wrap=True
+        )
         return EXIT_USAGE
     except KeyboardInterrupt:
         errors.print("interrupted")

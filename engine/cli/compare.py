@@ -6,7 +6,7 @@ import argparse
 
 from mediaopt.engine.cli.output import add_json_option, console, print_json, table
 from mediaopt.engine.dedup.compare import compare
-from mediaopt.engine.dedup.errors import MediaDecodeError
+from mediaopt.engine.fingerprint.errors import MediaDecodeError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

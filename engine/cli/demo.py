@@ -29,9 +29,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mediaopt.engine.render.demo import build_render_folder
-    from mediaopt.fixtures.orphans import build_orphan_production
-    from mediaopt.fixtures.production import build_sample_production
+    from mediaopt.engine.demo.commercial import build_sample_production
+    from mediaopt.engine.demo.feature import build_orphan_production
+    from mediaopt.engine.demo.render_folder import build_render_folder
 
     base = Path(args.dir or tempfile.mkdtemp(prefix="mediaopt-demo-")).resolve()
     root = base / "production"
@@ -73,8 +73,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _production(catalog: Catalog, roots: list[str], maps: list[str]) -> list[Section]:
     from mediaopt.engine.cli.projects import show_production
-    from mediaopt.engine.projects.analysis import analyse_production
-    from mediaopt.engine.projects.config import Settings
+    from mediaopt.engine.production.analysis import analyse_production
+    from mediaopt.engine.refs.config import Settings
     from mediaopt.engine.report.production import (
         lineage_section,
         orphans_section,
@@ -109,7 +109,7 @@ def _duplicates(catalog: Catalog, pictures: Path) -> Section:
 
 def _renders(catalog: Catalog, under: str) -> Section:
     from mediaopt.engine.cli.render import show_analysis, show_recommendation
-    from mediaopt.engine.render.demo import render_demo
+    from mediaopt.engine.demo.render_folder import render_demo
     from mediaopt.engine.report.render import render_section
 
     analysis, recommendation = render_demo(catalog, under)

@@ -16,10 +16,10 @@ from mediaopt.engine.cli.output import (
     table,
 )
 from mediaopt.engine.cli.project_options import add_project_options, settings_from
+from mediaopt.engine.lineage.report import lineage_in
 from mediaopt.engine.model import LineageReport
-from mediaopt.engine.projects.analysis import lineage_in
-from mediaopt.engine.projects.pathmap import PathMap
-from mediaopt.engine.projects.session import open_session
+from mediaopt.engine.production.session import open_session
+from mediaopt.engine.refs.pathmap import PathMap
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -22,8 +22,8 @@ from mediaopt.engine.cli.output import (
 )
 from mediaopt.engine.cli.project_options import add_project_options, settings_from
 from mediaopt.engine.model import OrphanReport
-from mediaopt.engine.projects.orphans import find_orphans
-from mediaopt.engine.projects.pathmap import PathMap
+from mediaopt.engine.production.analysis import find_orphans
+from mediaopt.engine.refs.pathmap import PathMap
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

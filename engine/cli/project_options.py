@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from mediaopt.engine.projects.config import Settings, load_settings
+from mediaopt.engine.refs.config import Settings, load_settings
 
 
 def add_project_options(p: argparse.ArgumentParser) -> None:

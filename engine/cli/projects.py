@@ -20,10 +20,10 @@ from mediaopt.engine.cli.output import (
 )
 from mediaopt.engine.cli.project_options import add_project_options, settings_from
 from mediaopt.engine.model import ProjectsReport
-from mediaopt.engine.projects.analysis import ProductionAnalysis
-from mediaopt.engine.projects.pathmap import PathMap
-from mediaopt.engine.projects.session import open_session
+from mediaopt.engine.production.analysis import ProductionAnalysis
+from mediaopt.engine.production.session import open_session
 from mediaopt.engine.projects.summary import summarise_projects
+from mediaopt.engine.refs.pathmap import PathMap
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

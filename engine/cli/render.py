@@ -105,12 +105,14 @@ def run_what_if(args: argparse.Namespace) -> int:
 
 
 def run_settings(args: argparse.Namespace) -> int:
-    from mediaopt.engine.projects.pathmap import PathMap
+    from mediaopt.engine.production.readers import read_project
+    from mediaopt.engine.refs.pathmap import PathMap
     from mediaopt.engine.render.declared import declared_outputs
 
+    projects = [read_project(path) for path in args.projects]
     with open_catalog(args) as catalog:
         found = declared_outputs(
-            args.projects,
+            projects,
             catalog,
             path_map=PathMap.parse(args.map),
             what_if_quality=args.what_if,
@@ -264,7 +266,7 @@ def show_recommendation(result: Recommendation) -> None:
 def show_render_demo(catalog, under) -> None:
     """For `mediaopt demo`: print the render analysis and the recommendation for the
     largest EXR sequence under `under` (see engine/render/demo.py)."""
-    from mediaopt.engine.render.demo import render_demo
+    from mediaopt.engine.demo.render_folder import render_demo
 
     report, recommendation = render_demo(catalog, under)
     console.print("\n[bold]Render storage[/bold]")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.dedup.exact import ExactFinder
-from mediaopt.engine.dedup.near.search import MEDIA_KINDS, NearFinder
-from mediaopt.engine.dedup.store import HashStore
+from mediaopt.engine.dedup.near import MEDIA_KINDS, NearFinder
+from mediaopt.engine.fingerprint.store import HashStore
 from mediaopt.engine.model import DupesReport
 from mediaopt.engine.progress import NullProgress, Progress
 

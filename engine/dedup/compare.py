@@ -10,8 +10,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from mediaopt.engine.dedup.keeper import relation
-from mediaopt.engine.dedup.near import audio, image, video
-from mediaopt.engine.dedup.near.picture import graded, load_picture, thumbnail, trim_bars
+from mediaopt.engine.fingerprint import audio, image, video
+from mediaopt.engine.fingerprint.picture import graded, load_picture, thumbnail, trim_bars
 from mediaopt.engine.model import (
     Asset,
     AssetKind,

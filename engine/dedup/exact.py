@@ -17,7 +17,7 @@ import msgspec
 import xxhash
 
 from mediaopt.engine.dedup.keeper import choose_keeper
-from mediaopt.engine.dedup.store import HashStore
+from mediaopt.engine.fingerprint.store import HashStore
 from mediaopt.engine.model import (
     Asset,
     DuplicateGroup,

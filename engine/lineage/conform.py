@@ -12,8 +12,8 @@ import os
 from collections.abc import Iterator
 
 from mediaopt.engine.model import LineageEdge, LineageKind, Project
-from mediaopt.engine.projects.index import CatalogIndex, stem
-from mediaopt.engine.projects.resolve import Resolution
+from mediaopt.engine.refs.index import CatalogIndex, stem
+from mediaopt.engine.refs.resolve import Resolution
 
 # Readers whose projects are edits (a timeline with clips), not renderers or folders.
 _NOT_EDITS = {"nuke", "blend", "folder"}

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from mediaopt.engine.model import LineageEdge, LineageKind, Project, Reference
-from mediaopt.engine.projects.resolve import Resolution
+from mediaopt.engine.refs.resolve import Resolution
 
 # Readers whose write references are made from their read references.
 _RENDERERS = {"nuke": "nuke script", "blend": "blender scene"}

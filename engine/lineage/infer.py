@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from mediaopt.engine.model import LineageEdge, LineageKind
-from mediaopt.engine.projects.index import Entry, stem
-from mediaopt.engine.projects.resolve import timecode_seconds
+from mediaopt.engine.refs.index import Entry, stem
+from mediaopt.engine.refs.resolve import timecode_seconds
 
 _PROXY_MARK = re.compile(r"[._ -](proxy|prx|lt|lowres|offline)$", re.IGNORECASE)
 _PROXY_FOLDERS = {"proxy", "proxies", "proxy media", "proxy_media"}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 from mediaopt.engine.model import LineageEdge, LineageKind, Project, RenderJob
-from mediaopt.engine.projects.resolve import Resolution
+from mediaopt.engine.refs.resolve import Resolution
 
 SceneReader = Callable[[str], tuple[Project, list[Resolution]] | None]
 """The scene file as read and resolved, or None when it is not a project mediaopt reads."""

@@ -18,13 +18,13 @@ import msgspec
 import numpy as np
 
 from mediaopt.engine.catalog import Catalog
-from mediaopt.engine.dedup.errors import MediaDecodeError
-from mediaopt.engine.dedup.near import video
-from mediaopt.engine.dedup.near.image import INDEX_RADIUS, SAME_PICTURE
-from mediaopt.engine.dedup.near.index import near_pairs_between
-from mediaopt.engine.dedup.store import HashStore
+from mediaopt.engine.fingerprint import video
+from mediaopt.engine.fingerprint.errors import MediaDecodeError
+from mediaopt.engine.fingerprint.image import INDEX_RADIUS, SAME_PICTURE
+from mediaopt.engine.fingerprint.index import near_pairs_between
+from mediaopt.engine.fingerprint.store import HashStore
 from mediaopt.engine.model import Asset, FileProblem, LineageEdge, LineageKind
-from mediaopt.engine.projects.index import Entry
+from mediaopt.engine.refs.index import Entry
 
 KINDS = ("video", "sequence")
 """Movies and image sequences share the video fingerprint (sampled by time), which is

@@ -1,6 +1,3 @@
-"""Projects, reference resolution and orphans.
-
-`analysis.analyse_production` runs all three with lineage; `orphans.find_orphans`,
-`summary.summarise_projects` and `analysis.lineage_edges` run one each. Kept free of
-imports so `mediaopt.engine.lineage` can use the index and resolver without a cycle.
-"""
+"""Projects and orphans: what each project uses, how big and how active it is, and which
+media under the roots no active project needs. Works on a session the orchestration layer
+(`mediaopt.engine.production`) has read and resolved."""

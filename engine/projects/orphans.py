@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 
-from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.model import (
     LineageEdge,
     LineageKind,
@@ -25,43 +24,20 @@ from mediaopt.engine.model import (
     Uncertain,
     UnresolvedReference,
 )
-from mediaopt.engine.projects.config import DEFAULT_DORMANT_DAYS, DEFAULT_GRACE_DAYS
-from mediaopt.engine.projects.index import CatalogIndex, Entry
-from mediaopt.engine.projects.pathmap import PathMap
 from mediaopt.engine.projects.restat import FolderListings, since_scan
-from mediaopt.engine.projects.session import (
+from mediaopt.engine.refs.config import DEFAULT_GRACE_DAYS
+from mediaopt.engine.refs.index import CatalogIndex, Entry
+from mediaopt.engine.refs.projects import (
     DAY,
     ResolvedProject,
     Session,
     folder_project_roots,
-    open_session,
 )
 
 MEDIA_KINDS = {"video", "audio", "image", "sequence"}
 """Only media can be orphans; project files, documents and sidecars are someone's work."""
 _SOURCE_KINDS = {LineageKind.PROXY, LineageKind.TRANSCODE, LineageKind.RENDER, LineageKind.CONFORM}
 _REGENERABLE_KINDS = {LineageKind.PROXY, LineageKind.TRANSCODE}
-
-
-def find_orphans(
-    catalog: Catalog | CatalogIndex,
-    roots: list[str],
-    *,
-    projects: list[str] | None = None,
-    path_map: PathMap | None = None,
-    grace_days: float = DEFAULT_GRACE_DAYS,
-    dormant_days: float = DEFAULT_DORMANT_DAYS,
-    now: float | None = None,
-    unreadable_scope_depth: int | None = None,
-) -> OrphanReport:
-    """The orphan report for `roots`. `projects` are project files to honour; when none
-    are given, every project file cataloged under the roots is read. A project that
-    cannot be read makes everything under the roots uncertain, or with
-    `unreadable_scope_depth` N, everything in the first N folders under its root."""
-    session = open_session(
-        catalog, roots, projects=projects, path_map=path_map, dormant_days=dormant_days, now=now
-    )
-    return orphans_in(session, grace_days=grace_days, unreadable_scope_depth=unreadable_scope_depth)
 
 
 def orphans_in(

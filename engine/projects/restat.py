@@ -14,7 +14,7 @@ import os
 
 import msgspec
 
-from mediaopt.engine.projects.index import Entry, sequence_key
+from mediaopt.engine.refs.index import Entry, sequence_key
 
 # The catalog keeps mtimes as float seconds from st_mtime_ns; a millisecond covers the
 # rounding and no real rewrite is that close to the scan that read the old file.

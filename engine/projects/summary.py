@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 
 from mediaopt.engine.model import ProjectsReport, ProjectSummary
-from mediaopt.engine.projects.config import DEFAULT_DORMANT_DAYS
-from mediaopt.engine.projects.index import Entry
-from mediaopt.engine.projects.session import DAY, ResolvedProject, Session, folder_project_roots
+from mediaopt.engine.refs.config import DEFAULT_DORMANT_DAYS
+from mediaopt.engine.refs.index import Entry
+from mediaopt.engine.refs.projects import DAY, ResolvedProject, Session, folder_project_roots
 
 
 def summarise_projects(

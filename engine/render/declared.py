@@ -9,16 +9,14 @@ really renders to.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.model import DeclaredOutput, Project, Recommendation, Reference
 from mediaopt.engine.progress import Progress
-from mediaopt.engine.projects.index import CatalogIndex
-from mediaopt.engine.projects.pathmap import PathMap
-from mediaopt.engine.projects.readers import read_project
-from mediaopt.engine.projects.resolve import resolve
+from mediaopt.engine.refs.index import CatalogIndex
+from mediaopt.engine.refs.pathmap import PathMap
+from mediaopt.engine.refs.resolve import resolve
 from mediaopt.engine.render import host_settings
 from mediaopt.engine.render.settings import current_settings
 
@@ -27,22 +25,22 @@ _COMPARED = ("format", "compression", "pixel_type")
 
 
 def declared_outputs(
-    projects: list[str | os.PathLike[str]],
+    projects: list[Project],
     catalog: Catalog,
     *,
     path_map: PathMap | None = None,
     what_if_quality: str | None = None,
     progress: Progress | None = None,
 ) -> list[DeclaredOutput]:
-    """Every Write node / scene output of `projects`, with declared and rendered settings;
-    with `what_if_quality`, also the what-if over what the host can render."""
+    """Every Write node / scene output of `projects` (as the readers returned them), with
+    declared and rendered settings; with `what_if_quality`, also the what-if over what the
+    host can render."""
     index = CatalogIndex.from_catalog(catalog)
     found = []
     # Several Write nodes often point at one output (a version up, a disabled copy): its
     # what-if is measured once per host.
     measured: dict[tuple[str, str], Recommendation | None] = {}
-    for path in projects:
-        project = read_project(os.fspath(path))
+    for project in projects:
         for reference in _writes(project):
             output = _compare(project, reference, index, path_map or PathMap(), catalog)
             if what_if_quality and output.outputs:

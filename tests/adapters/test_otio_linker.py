@@ -7,7 +7,7 @@ from pathlib import Path
 import opentimelineio as otio
 
 from mediaopt.engine.api import scan
-from mediaopt.fixtures.media import write_movie
+from mediaopt.engine.demo.media import write_movie
 
 
 def test_media_linker_is_registered_with_otio():

@@ -20,11 +20,11 @@ from mediaopt.adapters.project_json import write_project_json
 from mediaopt.adapters.resolve import read_resolve, sequence_pattern
 from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.demo import media
 from mediaopt.engine.model import Reference, ReferenceTarget
-from mediaopt.engine.projects.index import CatalogIndex
+from mediaopt.engine.production.session import open_session
 from mediaopt.engine.projects.orphans import orphans_in
-from mediaopt.engine.projects.session import open_session
-from mediaopt.fixtures import media
+from mediaopt.engine.refs.index import CatalogIndex
 from mediaopt.hosts.resolve import mediaopt_resolve as host
 
 OLD = time.time() - 60 * 86400.0

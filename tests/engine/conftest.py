@@ -12,8 +12,8 @@ import pytest
 
 from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
-from mediaopt.engine.projects.index import CatalogIndex
-from mediaopt.fixtures.orphans import OrphanTruth, build_orphan_production
+from mediaopt.engine.demo.feature import OrphanTruth, build_orphan_production
+from mediaopt.engine.refs.index import CatalogIndex
 
 
 class Production:

@@ -11,9 +11,9 @@ import pytest
 from mediaopt.adapters.farm import from_deadline, from_flamenco, from_opencue, from_plain
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.cli import main
+from mediaopt.engine.demo.renders import write_render_sequence
 from mediaopt.engine.render.analyze import analyze
 from mediaopt.engine.render.jobs import normalise_pattern, parse_frames, render_jobs
-from mediaopt.fixtures.renders import write_render_sequence
 
 SIZE = {"width": 128, "height": 72}
 

@@ -10,7 +10,7 @@ import av
 import numpy as np
 import pytest
 
-from mediaopt.fixtures import media
+from mediaopt.engine.demo import media
 
 FPS = 24
 

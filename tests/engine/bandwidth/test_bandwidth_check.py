@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mediaopt.engine.bandwidth import Throttle, check, load_workflows, measure, need
-from mediaopt.fixtures.timelines import ClipSpec, write_timeline
+from mediaopt.engine.demo.timelines import ClipSpec, write_timeline
 
 
 @pytest.fixture

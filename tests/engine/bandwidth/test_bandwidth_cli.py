@@ -10,8 +10,8 @@ import pytest
 from mediaopt.engine.bandwidth import DEFAULT_WORKFLOWS
 from mediaopt.engine.bandwidth.workflows import formula
 from mediaopt.engine.cli import main
+from mediaopt.engine.demo.timelines import ClipSpec, write_timeline
 from mediaopt.engine.model import CheckReport, NeedReport, StorageMeasurement
-from mediaopt.fixtures.timelines import ClipSpec, write_timeline
 
 
 @pytest.fixture

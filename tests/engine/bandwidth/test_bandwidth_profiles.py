@@ -11,8 +11,8 @@ import pytest
 from mediaopt.engine import api
 from mediaopt.engine.bandwidth import need
 from mediaopt.engine.bandwidth.profile import Profiles
+from mediaopt.engine.demo.timelines import ClipSpec, write_timeline
 from mediaopt.engine.model import PeakSource
-from mediaopt.fixtures.timelines import ClipSpec, write_timeline
 
 
 @pytest.fixture

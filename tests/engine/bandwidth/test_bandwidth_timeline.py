@@ -7,7 +7,7 @@ import pytest
 
 from mediaopt.engine.bandwidth import BandwidthError, need, timeline_curve
 from mediaopt.engine.bandwidth.need import describer
-from mediaopt.fixtures.timelines import ClipSpec, write_timeline
+from mediaopt.engine.demo.timelines import ClipSpec, write_timeline
 
 
 @pytest.fixture

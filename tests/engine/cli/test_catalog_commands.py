@@ -14,8 +14,9 @@ import pytest
 
 from mediaopt.engine.catalog.schema import SCHEMA_VERSION
 from mediaopt.engine.cli.stats import StatsReport
+from mediaopt.engine.demo import media
 from mediaopt.engine.model import Asset, AssetKind, ScanSummary
-from mediaopt.fixtures import media, scantrees
+from mediaopt.fixtures import scantrees
 
 
 def mediaopt(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -249,7 +250,7 @@ def test_info_on_a_file_creates_no_catalog(tmp_path, cached_media):
     import subprocess
     import sys
 
-    from mediaopt.fixtures import media
+    from mediaopt.engine.demo import media
 
     movie = cached_media(
         "info_no_catalog.mov",

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mediaopt.engine.dedup.near import audio
+from mediaopt.engine.fingerprint import audio
 from mediaopt.fixtures import dupes as labelled
 
 TRIM_SECONDS = 1.5

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mediaopt.engine import api
 from mediaopt.engine.dedup import find_duplicates
-from mediaopt.fixtures import media
+from mediaopt.engine.demo import media
 
 
 def _tree(root: Path, cached_media) -> dict[str, Path]:

@@ -10,9 +10,9 @@ import pytest
 import skimage.data
 from PIL import Image
 
-from mediaopt.engine.dedup.near import image
-from mediaopt.engine.dedup.near.image_match import PrintArrays, image_matches, picture_distances
-from mediaopt.engine.dedup.near.picture import load_picture
+from mediaopt.engine.fingerprint import image
+from mediaopt.engine.fingerprint.image_match import PrintArrays, image_matches, picture_distances
+from mediaopt.engine.fingerprint.picture import load_picture
 from mediaopt.fixtures import dupes as labelled
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mediaopt.engine.dedup.near.index import near_pairs
+from mediaopt.engine.fingerprint.index import near_pairs
 
 
 def test_index_finds_exactly_the_pairs_within_the_radius():
@@ -29,7 +29,7 @@ def test_index_finds_exactly_the_pairs_within_the_radius():
 
 
 def test_search_between_two_sets_finds_exactly_the_close_pairs_in_any_block(monkeypatch):
-    from mediaopt.engine.dedup.near import index
+    from mediaopt.engine.fingerprint import index
 
     rng = np.random.default_rng(5)
     table = rng.integers(0, 2**64, 300, dtype=np.uint64)

@@ -186,7 +186,7 @@ def api_compare(a, b, out):
 
 
 def test_a_chain_of_matches_is_split_into_groups_around_each_keeper():
-    from mediaopt.engine.dedup.near.search import stars
+    from mediaopt.engine.dedup.near import stars
 
     # 0 ~ 1 and 1 ~ 2, but 0 looks nothing like 2: one group of 0 with 2 in it would
     # offer to delete 2 as a copy of a picture it does not resemble.

@@ -15,12 +15,12 @@ import pytest
 
 from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.demo import media
+from mediaopt.engine.lineage.report import lineage_in
 from mediaopt.engine.model import RenderJob
-from mediaopt.engine.projects.analysis import lineage_in
+from mediaopt.engine.production.session import open_session
 from mediaopt.engine.projects.orphans import orphans_in
-from mediaopt.engine.projects.session import open_session
 from mediaopt.engine.render.jobs import post_job
-from mediaopt.fixtures import media
 
 OLD = time.time() - 60 * 86400.0
 EXR = dict(width=32, height=18, pixel_type="half", attributes={"compression": "zip"})

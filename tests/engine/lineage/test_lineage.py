@@ -6,10 +6,11 @@ from __future__ import annotations
 import time
 
 from mediaopt.engine.lineage import infer_edges
-from mediaopt.engine.projects.analysis import analyse_production, lineage_in
-from mediaopt.engine.projects.config import Settings
-from mediaopt.engine.projects.index import Entry
-from mediaopt.engine.projects.session import open_session
+from mediaopt.engine.lineage.report import lineage_in
+from mediaopt.engine.production.analysis import analyse_production
+from mediaopt.engine.production.session import open_session
+from mediaopt.engine.refs.config import Settings
+from mediaopt.engine.refs.index import Entry
 
 
 def _edges(production, under: str | None = None) -> set[tuple[str, str, str]]:
@@ -75,7 +76,7 @@ def test_naming_inference_is_not_quadratic():
 def test_reel_and_name_matches_do_not_cross_from_one_root_to_another(tmp_path):
     from mediaopt.engine import api
     from mediaopt.engine.catalog import Catalog
-    from mediaopt.fixtures import media
+    from mediaopt.engine.demo import media
 
     # Two productions, both with a first card A001 and clip C003 at 01:00:00:00: the
     # camera's naming, not a derivation. Within one show the same pair would be a proxy.

@@ -18,13 +18,13 @@ import pytest
 from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.cli import main
-from mediaopt.engine.dedup.near.video import VideoPrint
+from mediaopt.engine.fingerprint.video import VideoPrint
 from mediaopt.engine.lineage.perceptual import _candidates, perceptual_edges
+from mediaopt.engine.lineage.report import lineage_in
 from mediaopt.engine.model import OrphanCategory
-from mediaopt.engine.projects.analysis import lineage_in
-from mediaopt.engine.projects.index import Entry, _Stream
+from mediaopt.engine.production.session import open_session
 from mediaopt.engine.projects.orphans import orphans_in
-from mediaopt.engine.projects.session import open_session
+from mediaopt.engine.refs.index import Entry, _Stream
 from mediaopt.fixtures.dupes import pan_frame, write_footage
 
 OLD = time.time() - 60 * 86400.0

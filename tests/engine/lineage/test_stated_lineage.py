@@ -13,11 +13,11 @@ import pytest
 
 from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
-from mediaopt.engine.projects.analysis import lineage_in
-from mediaopt.engine.projects.index import CatalogIndex
+from mediaopt.engine.demo import media
+from mediaopt.engine.lineage.report import lineage_in
+from mediaopt.engine.production.session import open_session
 from mediaopt.engine.projects.orphans import orphans_in
-from mediaopt.engine.projects.session import open_session
-from mediaopt.fixtures import media
+from mediaopt.engine.refs.index import CatalogIndex
 
 OLD = time.time() - 60 * 86400.0
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mediaopt.engine.projects.config import ConfigError, load_settings
-from mediaopt.engine.projects.pathmap import PathMap, PathMapError
+from mediaopt.engine.refs.config import ConfigError, load_settings
+from mediaopt.engine.refs.pathmap import PathMap, PathMapError
 
 
 def test_settings_are_read_from_toml(tmp_path: Path):

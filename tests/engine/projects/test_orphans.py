@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from mediaopt.engine.projects.orphans import find_orphans
-from mediaopt.engine.projects.pathmap import PathMap
-from mediaopt.fixtures.orphans import AGE_DAYS
+from mediaopt.engine.demo.feature import AGE_DAYS
+from mediaopt.engine.production.analysis import find_orphans
+from mediaopt.engine.refs.pathmap import PathMap
 
 DAY = 86400.0
 

@@ -13,11 +13,11 @@ import opentimelineio as otio
 
 from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.demo import media
+from mediaopt.engine.demo.timelines import write_cut
 from mediaopt.engine.model import OrphanReport
-from mediaopt.engine.projects.orphans import find_orphans
-from mediaopt.engine.projects.pathmap import PathMap
-from mediaopt.fixtures import media
-from mediaopt.fixtures.timelines import write_cut
+from mediaopt.engine.production.analysis import find_orphans
+from mediaopt.engine.refs.pathmap import PathMap
 
 OLD = 1_500_000_000.0
 _PROJECT_SUFFIXES = (".otio", ".otioz", ".nk", ".edl", ".xml")

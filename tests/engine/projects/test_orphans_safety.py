@@ -9,9 +9,9 @@ import opentimelineio as otio
 
 from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
-from mediaopt.engine.projects.orphans import find_orphans
-from mediaopt.fixtures import media
-from mediaopt.fixtures.timelines import write_cut
+from mediaopt.engine.demo import media
+from mediaopt.engine.demo.timelines import write_cut
+from mediaopt.engine.production.analysis import find_orphans
 
 OLD = 1_500_000_000.0
 
@@ -99,7 +99,7 @@ def test_a_project_file_that_is_missing_is_a_failure_not_an_empty_project(
 def test_an_edl_event_known_by_reel_and_timecode_keeps_the_media_at_that_timecode(
     tmp_path: Path, catalog: Catalog
 ):
-    from mediaopt.fixtures.orphans import write_timecoded_sequence
+    from mediaopt.engine.demo.feature import write_timecoded_sequence
 
     root = tmp_path / "root"
     at_two = write_timecoded_sequence(

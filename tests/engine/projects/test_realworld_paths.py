@@ -11,12 +11,12 @@ import pytest
 
 from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
-from mediaopt.engine.projects.index import CatalogIndex
-from mediaopt.engine.projects.orphans import find_orphans
-from mediaopt.engine.projects.pathmap import PathMap
-from mediaopt.engine.projects.readers import read_project
-from mediaopt.engine.projects.resolve import resolve
-from mediaopt.fixtures import media
+from mediaopt.engine.demo import media
+from mediaopt.engine.production.analysis import find_orphans
+from mediaopt.engine.production.readers import read_project
+from mediaopt.engine.refs.index import CatalogIndex
+from mediaopt.engine.refs.pathmap import PathMap
+from mediaopt.engine.refs.resolve import resolve
 
 PROJECTS = [
     "edl/nucoda_example.edl",  # S:\path\to\... frames of EXR sequences

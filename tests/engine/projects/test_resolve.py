@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from mediaopt.engine.model import Reference, ReferenceTarget
-from mediaopt.engine.projects.pathmap import PathMap, normalise
-from mediaopt.engine.projects.resolve import resolve
+from mediaopt.engine.refs.pathmap import PathMap, normalise
+from mediaopt.engine.refs.resolve import resolve
 
 FILE, SEQ, MISSING = ReferenceTarget.FILE, ReferenceTarget.SEQUENCE, ReferenceTarget.MISSING
 

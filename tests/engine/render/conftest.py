@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mediaopt.fixtures.renders import write_render_sequence
+from mediaopt.engine.demo.renders import write_render_sequence
 
 SIZE = {"width": 160, "height": 90}
 

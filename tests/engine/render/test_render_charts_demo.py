@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from mediaopt.engine import api
+from mediaopt.engine.demo.render_folder import build_render_folder, render_demo
 from mediaopt.engine.render import charts
 from mediaopt.engine.render.analyze import analyze
-from mediaopt.engine.render.demo import build_render_folder, render_demo
 from mediaopt.engine.render.whatif import what_if
 
 

@@ -11,9 +11,10 @@ import OpenImageIO as oiio
 import pytest
 
 from mediaopt.engine import api
+from mediaopt.engine.demo.renders import write_render_sequence
+from mediaopt.engine.production.readers import read_project
 from mediaopt.engine.render.declared import declared_outputs
 from mediaopt.engine.render.host_settings import as_text, host_changes
-from mediaopt.fixtures.renders import write_render_sequence
 
 SCRIPT = """\
 Root {
@@ -68,12 +69,17 @@ def nuke_shot(tmp_path_factory):
 @pytest.fixture(scope="module")
 def nuke_with_what_if(nuke_shot):
     script, catalog = nuke_shot
-    return {o.node: o for o in declared_outputs([script], catalog, what_if_quality="psnr:50")}
+    return {
+        o.node: o
+        for o in declared_outputs([read_project(script)], catalog, what_if_quality="psnr:50")
+    }
 
 
 def test_a_write_node_shows_its_knobs_next_to_the_exr_sequence_it_rendered(nuke_shot):
     script, catalog = nuke_shot
-    write1 = next(o for o in declared_outputs([script], catalog) if o.node == "Write1")
+    write1 = next(
+        o for o in declared_outputs([read_project(script)], catalog) if o.node == "Write1"
+    )
     assert write1.declared["compression"] == "Zip (16 scanlines)"
     assert write1.declared_as == {"format": "OpenEXR", "pixel_type": "float", "compression": "zip"}
     assert write1.outputs == [str(script.parent / "renders" / "beauty.####.exr")]
@@ -83,7 +89,9 @@ def test_a_write_node_shows_its_knobs_next_to_the_exr_sequence_it_rendered(nuke_
 
 def test_a_write_node_whose_knobs_differ_from_the_files_on_disk_is_flagged(nuke_shot):
     script, catalog = nuke_shot
-    write2 = next(o for o in declared_outputs([script], catalog) if o.node == "Write2")
+    write2 = next(
+        o for o in declared_outputs([read_project(script)], catalog) if o.node == "Write2"
+    )
     # datatype is absent from the script: Nuke's default, 16 bit half, is what it declares.
     assert write2.declared_as["pixel_type"] == "half"
     assert "compression: declared dwab, rendered zip" in write2.mismatches
@@ -153,7 +161,7 @@ def test_a_realworld_blend_scene_output_is_matched_to_the_png_frames_it_rendered
         out.close()
     with Catalog(tmp_path / "catalog.sqlite") as catalog:
         api.scan([project / "render"], catalog, workers=0)
-        (scene,) = declared_outputs([blend], catalog)
+        (scene,) = declared_outputs([read_project(blend)], catalog)
     assert scene.host == "blend" and scene.frames == (1, 100)
     assert scene.declared["format"] == "PNG" and scene.declared["color_mode"] == "RGBA"
     assert scene.declared_as == {"format": "PNG", "pixel_type": "8-bit"}

@@ -8,8 +8,8 @@ from pathlib import Path
 import av
 import pytest
 
+from mediaopt.engine.demo.renders import write_render_movie
 from mediaopt.engine.render.whatif import what_if
-from mediaopt.fixtures.renders import write_render_movie
 
 
 @pytest.fixture(scope="module")

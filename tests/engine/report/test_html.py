@@ -4,8 +4,8 @@ import re
 import shutil
 
 from mediaopt.engine import api
+from mediaopt.engine.demo import media
 from mediaopt.engine.report import build_report, render_html
-from mediaopt.fixtures import media
 
 
 def test_report_lists_assets_problems_and_totals_in_one_self_contained_file(

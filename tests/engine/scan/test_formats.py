@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from mediaopt.engine.demo.media import write_audio, write_movie
 from mediaopt.engine.model import AssetKind, AssetStatus, StreamKind
 from mediaopt.engine.scan.probe import probe_file
-from mediaopt.fixtures.media import write_audio, write_movie
 
 BT709 = {
     "color_primaries": "BT709",

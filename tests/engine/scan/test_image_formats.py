@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 
 from mediaopt.engine.catalog import Catalog
-from mediaopt.engine.model import AssetKind, AssetStatus, ExrChannel, Window
-from mediaopt.engine.scan import scan
-from mediaopt.engine.scan.probe import probe_file
-from mediaopt.fixtures.media import (
+from mediaopt.engine.demo.media import (
     srgb_icc_profile,
     write_image_oiio,
     write_image_pillow,
     write_multipart_exr,
     write_sequence,
 )
+from mediaopt.engine.model import AssetKind, AssetStatus, ExrChannel, Window
+from mediaopt.engine.scan import scan
+from mediaopt.engine.scan.probe import probe_file
 
 
 def _channels(names: tuple[str, ...], kind: str) -> list[ExrChannel]:

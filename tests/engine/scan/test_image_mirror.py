@@ -10,16 +10,16 @@ import OpenImageIO as oiio
 import pytest
 from PIL import Image, PngImagePlugin
 
-from mediaopt.engine.scan.probe import probe_file
-from mediaopt.engine.scan.probe.mirror import PAGE, Mirror, header_pages
-from mediaopt.engine.scan.probe.signature import HEAD_BYTES, sniff
-from mediaopt.engine.scan.reader import MediaReader
-from mediaopt.fixtures.media import (
+from mediaopt.engine.demo.media import (
     srgb_icc_profile,
     write_image_oiio,
     write_image_pillow,
     write_multipart_exr,
 )
+from mediaopt.engine.scan.probe import probe_file
+from mediaopt.engine.scan.probe.mirror import PAGE, Mirror, header_pages
+from mediaopt.engine.scan.probe.signature import HEAD_BYTES, sniff
+from mediaopt.engine.scan.reader import MediaReader
 
 _LONG = "long text " * 3000
 """30 KB: a header or metadata record that spans several pages."""

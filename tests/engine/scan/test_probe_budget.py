@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from mediaopt.engine.demo import media
 from mediaopt.engine.model import AssetStatus
 from mediaopt.engine.scan.probe import probe_file
 from mediaopt.engine.scan.probe.mediainfo import PROBE_BUDGET
-from mediaopt.fixtures import media
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image, TiffImagePlugin
 
+from mediaopt.engine.demo.media import make_sparse, write_movie
 from mediaopt.engine.model import AssetKind, AssetStatus
 from mediaopt.engine.scan.probe import probe_file
-from mediaopt.fixtures.media import make_sparse, write_movie
 
 # Leading bytes as each vendor documents them; the rest of each file is padding, as in a
 # camera file whose header no parser here understands.

@@ -15,8 +15,8 @@ from urllib.parse import unquote
 import msgspec
 
 from mediaopt.engine.model import Reference, ReferenceTarget
-from mediaopt.engine.projects.index import CatalogIndex, Entry, fold, sequence_key, stems
-from mediaopt.engine.projects.pathmap import PathMap, normalise
+from mediaopt.engine.refs.index import CatalogIndex, Entry, fold, sequence_key, stems
+from mediaopt.engine.refs.pathmap import PathMap, normalise
 
 # Slack around a clip's timecode span: EDL sources are often trimmed a few frames beyond
 # the media's handles, and a reel match one second off is still the same take.

@@ -16,9 +16,9 @@ import av
 import msgspec
 import numpy as np
 
-from mediaopt.engine.dedup.errors import MediaDecodeError
-from mediaopt.engine.dedup.near.image import SAME_PICTURE
-from mediaopt.engine.dedup.near.picture import load_picture, picture_hashes, thumbnail, trim_bars
+from mediaopt.engine.fingerprint.errors import MediaDecodeError
+from mediaopt.engine.fingerprint.image import SAME_PICTURE
+from mediaopt.engine.fingerprint.picture import load_picture, picture_hashes, thumbnail, trim_bars
 from mediaopt.engine.model import Asset
 from mediaopt.engine.scan.reader import MediaReader
 

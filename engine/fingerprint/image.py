@@ -15,7 +15,7 @@ import os
 import msgspec
 import numpy as np
 
-from mediaopt.engine.dedup.near.picture import load_picture, picture_hashes, thumbnail, trim_bars
+from mediaopt.engine.fingerprint.picture import load_picture, picture_hashes, thumbnail, trim_bars
 
 METHOD = "image/1"
 WINDOWS = ((0.0, 0.0), (0.1, 0.0), (0.0, 0.1), (0.1, 0.1), (0.05, 0.05))

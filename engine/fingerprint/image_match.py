@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import msgspec
 import numpy as np
 
-from mediaopt.engine.dedup.near.image import INDEX_RADIUS, SAME_PICTURE, PicturePrint
-from mediaopt.engine.dedup.near.index import near_pairs, near_pairs_between
+from mediaopt.engine.fingerprint.image import INDEX_RADIUS, SAME_PICTURE, PicturePrint
+from mediaopt.engine.fingerprint.index import near_pairs, near_pairs_between
 
 
 class PrintArrays(msgspec.Struct, frozen=True):

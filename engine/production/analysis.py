@@ -3,18 +3,17 @@ the catalog and the project files. This is what `mediaopt demo` and hosts call."
 
 from __future__ import annotations
 
-import os
-
 import msgspec
 
 from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.lineage.report import lineage_in
 from mediaopt.engine.model import LineageReport, OrphanReport, ProjectsReport
-from mediaopt.engine.projects.config import Settings
-from mediaopt.engine.projects.index import CatalogIndex
+from mediaopt.engine.production.session import open_session
 from mediaopt.engine.projects.orphans import orphans_in
-from mediaopt.engine.projects.pathmap import PathMap
-from mediaopt.engine.projects.session import Session, open_session
 from mediaopt.engine.projects.summary import summarise_projects
+from mediaopt.engine.refs.config import DEFAULT_DORMANT_DAYS, DEFAULT_GRACE_DAYS, Settings
+from mediaopt.engine.refs.index import CatalogIndex
+from mediaopt.engine.refs.pathmap import PathMap
 
 
 class ProductionAnalysis(msgspec.Struct, kw_only=True):
@@ -58,15 +57,22 @@ def analyse_production(
     )
 
 
-def lineage_in(session: Session, under: str | None = None) -> LineageReport:
-    """Edges, most certain first; with `under`, only those touching that file or folder."""
-    edges = {(e.source, e.derivative, e.kind): e for e in session.edges}.values()
-    if under:
-        where = os.path.abspath(under)
-        edges = [e for e in edges if _touches(e.source, where) or _touches(e.derivative, where)]
-    ordered = sorted(edges, key=lambda e: (-e.confidence, e.source, e.derivative))
-    return LineageReport(edges=ordered)
-
-
-def _touches(path: str, where: str) -> bool:
-    return path == where or path.startswith(where.rstrip(os.sep) + os.sep)
+def find_orphans(
+    catalog: Catalog | CatalogIndex,
+    roots: list[str],
+    *,
+    projects: list[str] | None = None,
+    path_map: PathMap | None = None,
+    grace_days: float = DEFAULT_GRACE_DAYS,
+    dormant_days: float = DEFAULT_DORMANT_DAYS,
+    now: float | None = None,
+    unreadable_scope_depth: int | None = None,
+) -> OrphanReport:
+    """The orphan report for `roots`. `projects` are project files to honour; when none
+    are given, every project file cataloged under the roots is read. A project that
+    cannot be read makes everything under the roots uncertain, or with
+    `unreadable_scope_depth` N, everything in the first N folders under its root."""
+    session = open_session(
+        catalog, roots, projects=projects, path_map=path_map, dormant_days=dormant_days, now=now
+    )
+    return orphans_in(session, grace_days=grace_days, unreadable_scope_depth=unreadable_scope_depth)

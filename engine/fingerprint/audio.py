@@ -18,7 +18,7 @@ import msgspec
 import numpy as np
 from scipy.signal import stft
 
-from mediaopt.engine.dedup.errors import MediaDecodeError
+from mediaopt.engine.fingerprint.errors import MediaDecodeError
 from mediaopt.engine.scan.reader import MediaReader
 
 METHOD = "audio/1"

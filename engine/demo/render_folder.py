@@ -16,7 +16,7 @@ def build_render_folder(production_root: str | os.PathLike[str]) -> Path:
     """Write `renders/sh010_lighting_v001/beauty.####.exr` (12 frames, 256x144, float ZIP,
     RGBA + AOVs + depth/normals/motion/cryptomatte) under the production; returns the
     pattern. Call before the demo's scan."""
-    from mediaopt.fixtures.renders import write_render_sequence
+    from mediaopt.engine.demo.renders import write_render_sequence
 
     pattern = Path(production_root) / "renders" / "sh010_lighting_v001" / "beauty.####.exr"
     write_render_sequence(

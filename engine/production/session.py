@@ -1,4 +1,5 @@
-"""Read projects and resolve their references once, for every analysis that needs them."""
+"""Read projects (through the adapters) and resolve their references once, for every
+analysis that needs them: the session the analyses share."""
 
 from __future__ import annotations
 
@@ -6,58 +7,19 @@ import os
 import time
 from collections.abc import Iterable, Iterator
 
-import msgspec
-
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.lineage import infer_edges, project_edges
 from mediaopt.engine.lineage.conform import export_edges
 from mediaopt.engine.lineage.jobs import job_edges
 from mediaopt.engine.lineage.perceptual import cached_prints, fingerprint_missing, perceptual_edges
-from mediaopt.engine.model import FileProblem, LineageEdge, Project, RenderJob
-from mediaopt.engine.projects.config import DEFAULT_DORMANT_DAYS
-from mediaopt.engine.projects.index import CatalogIndex
-from mediaopt.engine.projects.pathmap import PathMap
-from mediaopt.engine.projects.readers import project_extensions, project_kind, read_project
-from mediaopt.engine.projects.resolve import Resolution, resolve
+from mediaopt.engine.model import FileProblem, Project, RenderJob
+from mediaopt.engine.production.readers import project_extensions, project_kind, read_project
+from mediaopt.engine.refs.config import DEFAULT_DORMANT_DAYS
+from mediaopt.engine.refs.index import CatalogIndex
+from mediaopt.engine.refs.pathmap import PathMap
+from mediaopt.engine.refs.projects import ResolvedProject, Session, resolve_project
+from mediaopt.engine.refs.resolve import Resolution, resolve
 from mediaopt.engine.render.jobs import render_jobs
-
-DAY = 86400.0
-
-
-class ResolvedProject(msgspec.Struct, kw_only=True):
-    """A project read, with where each of its references points."""
-
-    project: Project
-    resolutions: list[Resolution]
-    """One per reference, in the project's order."""
-    mtime: float
-    """The project file's own modification time."""
-    last_activity: float
-    """Latest change to the project file or any asset it uses."""
-    active: bool
-    explicit: bool
-    """Named by the user rather than discovered under a root: always active."""
-
-    @property
-    def failed(self) -> bool:
-        return bool(self.project.errors)
-
-    @property
-    def assets(self) -> set[str]:
-        return {a for r in self.resolutions for a in r.assets}
-
-
-def folder_project_roots(roots: list[str], read: list[ResolvedProject]) -> list[str]:
-    """Roots with no project file under them, when projects were discovered rather than
-    named: such a folder's tree is its project. Without this, a camera-original archive
-    that holds no edit would be reported whole as orphans."""
-    if any(rp.explicit for rp in read):
-        return []  # the user named the projects that define what is in use
-    return [r for r in roots if not any(_under(rp.project.path, r) for rp in read)]
-
-
-def _under(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def discover_projects(index: CatalogIndex, roots: list[str]) -> list[str]:
@@ -109,7 +71,7 @@ def read_projects(
         path = queue.pop(0)
         if path in read:
             continue
-        rp = _read_one(path, index, path_map, dormant_days, now, explicit)
+        rp = resolve_project(read_project(path), path, index, path_map, dormant_days, now, explicit)
         read[path] = rp
         nested[path] = _nested_projects(rp, index)
         queue += [n for n in nested[path] if n not in read]
@@ -134,49 +96,6 @@ def _nested_projects(rp: ResolvedProject, index: CatalogIndex) -> list[str]:
         if r.file and os.path.isfile(r.file) and _kind(r.file)
     ]
     return list(dict.fromkeys(found))
-
-
-def _read_one(
-    path: str,
-    index: CatalogIndex,
-    path_map: PathMap,
-    dormant_days: float,
-    now: float,
-    explicit: bool,
-) -> ResolvedProject:
-    project = read_project(path)
-    resolutions = [resolve(ref, path, index, path_map) for ref in project.references]
-    try:
-        mtime = os.stat(path).st_mtime
-    except OSError as exc:
-        mtime = 0.0
-        if not project.errors:
-            project.errors = [f"{path}: {exc.strerror}"]
-    times = [mtime] + [
-        index.by_path[a].mtime for r in resolutions for a in r.assets if a in index.by_path
-    ]
-    last = max(times)
-    return ResolvedProject(
-        project=project,
-        resolutions=resolutions,
-        mtime=mtime,
-        last_activity=last,
-        active=explicit or now - last <= dormant_days * DAY,
-        explicit=explicit,
-    )
-
-
-class Session(msgspec.Struct, kw_only=True):
-    """The catalog indexed, the projects read and resolved, the lineage found: the shared
-    ground of the projects, orphans and lineage analyses."""
-
-    index: CatalogIndex
-    roots: list[str]
-    projects: list[ResolvedProject]
-    edges: list[LineageEdge]
-    now: float
-    problems: list[FileProblem] = []
-    """Files that could not be fingerprinted for perceptual lineage."""
 
 
 def open_session(

@@ -15,7 +15,7 @@ import numpy as np
 import OpenImageIO as oiio
 from PIL import Image
 
-from mediaopt.engine.dedup.errors import MediaDecodeError
+from mediaopt.engine.fingerprint.errors import MediaDecodeError
 
 HASH_SIDE = 256
 """Pictures are reduced to this before hashing; imagehash works on 32x32 and 9x8 anyway,

@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterable
 import msgspec
 import numpy as np
 
-from mediaopt.engine.dedup.errors import MediaDecodeError
 from mediaopt.engine.dedup.keeper import choose_keeper, relation
-from mediaopt.engine.dedup.near import audio, image, video
-from mediaopt.engine.dedup.near.image_match import PrintArrays, image_matches
-from mediaopt.engine.dedup.near.index import near_pairs
-from mediaopt.engine.dedup.near.picture import graded
-from mediaopt.engine.dedup.store import HashStore
+from mediaopt.engine.fingerprint import audio, image, video
+from mediaopt.engine.fingerprint.errors import MediaDecodeError
+from mediaopt.engine.fingerprint.image_match import PrintArrays, image_matches
+from mediaopt.engine.fingerprint.index import near_pairs
+from mediaopt.engine.fingerprint.picture import graded
+from mediaopt.engine.fingerprint.store import HashStore
 from mediaopt.engine.model import (
     Asset,
     AssetKind,

@@ -1,1 +1,0 @@
-"""Perceptual fingerprints of pictures and sound, and the index that finds near pairs."""

@@ -1,0 +1,94 @@
+"""A project as the analyses see it: read, with where each reference points, when it was
+last active; and the session that holds every such project of a set of roots."""
+
+from __future__ import annotations
+
+import os
+
+import msgspec
+
+from mediaopt.engine.model import FileProblem, LineageEdge, Project
+from mediaopt.engine.refs.index import CatalogIndex
+from mediaopt.engine.refs.pathmap import PathMap
+from mediaopt.engine.refs.resolve import Resolution, resolve
+
+DAY = 86400.0
+
+
+class ResolvedProject(msgspec.Struct, kw_only=True):
+    """A project read, with where each of its references points."""
+
+    project: Project
+    resolutions: list[Resolution]
+    """One per reference, in the project's order."""
+    mtime: float
+    """The project file's own modification time."""
+    last_activity: float
+    """Latest change to the project file or any asset it uses."""
+    active: bool
+    explicit: bool
+    """Named by the user rather than discovered under a root: always active."""
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.project.errors)
+
+    @property
+    def assets(self) -> set[str]:
+        return {a for r in self.resolutions for a in r.assets}
+
+
+def folder_project_roots(roots: list[str], read: list[ResolvedProject]) -> list[str]:
+    """Roots with no project file under them, when projects were discovered rather than
+    named: such a folder's tree is its project. Without this, a camera-original archive
+    that holds no edit would be reported whole as orphans."""
+    if any(rp.explicit for rp in read):
+        return []  # the user named the projects that define what is in use
+    return [r for r in roots if not any(_under(rp.project.path, r) for rp in read)]
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def resolve_project(
+    project: Project,
+    path: str,
+    index: CatalogIndex,
+    path_map: PathMap,
+    dormant_days: float,
+    now: float,
+    explicit: bool,
+) -> ResolvedProject:
+    resolutions = [resolve(ref, path, index, path_map) for ref in project.references]
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError as exc:
+        mtime = 0.0
+        if not project.errors:
+            project.errors = [f"{path}: {exc.strerror}"]
+    times = [mtime] + [
+        index.by_path[a].mtime for r in resolutions for a in r.assets if a in index.by_path
+    ]
+    last = max(times)
+    return ResolvedProject(
+        project=project,
+        resolutions=resolutions,
+        mtime=mtime,
+        last_activity=last,
+        active=explicit or now - last <= dormant_days * DAY,
+        explicit=explicit,
+    )
+
+
+class Session(msgspec.Struct, kw_only=True):
+    """The catalog indexed, the projects read and resolved, the lineage found: the shared
+    ground of the projects, orphans and lineage analyses."""
+
+    index: CatalogIndex
+    roots: list[str]
+    projects: list[ResolvedProject]
+    edges: list[LineageEdge]
+    now: float
+    problems: list[FileProblem] = []
+    """Files that could not be fingerprinted for perceptual lineage."""
