@@ -27,6 +27,19 @@ Reader = Callable[[Path], Project]
 """Reads one project file; may raise, read_project turns that into Project.errors."""
 
 _BUILTIN = ("otio", "nuke", "blend", "folder", "project_json", "resolve_snapshot")
+# Native project files read without their applications; after "otio" so that a .drp is
+# told apart (Resolve zip or ATEM JSON) by resolve_project, not by OTIO's ATEM adapter.
+_NATIVE = ("premiere",)
+    "premiere",
+    "avid",
+    "after_effects",
+    "resolve_project",
+    "hiero",
+    "fusion",
+    "maya",
+    "houdini",
+    "natron",
+)
 _by_extension: dict[str, tuple[str, Reader]] = {}
 _by_kind: dict[str, Reader] = {}
 _loaded = False
@@ -50,7 +63,7 @@ def _load() -> None:
     if _loaded:
         return
     _loaded = True
-    for name in _BUILTIN:
+    for name in _BUILTIN + _NATIVE:
         importlib.import_module(f"mediaopt.adapters.{name}")
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         try:
