@@ -101,11 +101,13 @@ def zip_member(archive: zipfile.ZipFile, name: str, limit: int = MAX_PROJECT_BYT
         return BoundedReader(member, limit, f"{archive.filename}:{name}").read_all()
 
 
-def parse_xml(data: bytes | IO[bytes]) -> Element:
-    """The root element; DTDs, entities and external references are refused."""
+def parse_xml(data: bytes | IO[bytes], *, doctype: bool = False) -> Element:
+    """The root element; entities and external references are refused, and a DTD too
+    unless `doctype` (boost serialization, as Natron writes, declares one with nothing in
+    it: the declaration is allowed, still no entity)."""
     if isinstance(data, bytes):
-        return safe_et.fromstring(data, forbid_dtd=True)
-    return safe_et.parse(data, forbid_dtd=True).getroot()
+        return safe_et.fromstring(data, forbid_dtd=not doctype)
+    return safe_et.parse(data, forbid_dtd=not doctype).getroot()
 
 
 def iterparse(source: IO[bytes], events: tuple[str, ...] = ("start", "end")) -> Iterator:
