@@ -29,7 +29,7 @@ Reader = Callable[[Path], Project]
 _BUILTIN = ("otio", "nuke", "blend", "folder", "project_json", "resolve_snapshot")
 # Native project files read without their applications; after "otio" so that a .drp is
 # told apart (Resolve zip or ATEM JSON) by resolve_project, not by OTIO's ATEM adapter.
-_NATIVE = ("premiere", "avid", "after_effects", "maya", "houdini", "natron")
+_NATIVE = ("premiere", "avid", "after_effects", "maya", "houdini", "natron", "fusion")
 _by_extension: dict[str, tuple[str, Reader]] = {}
 _by_kind: dict[str, Reader] = {}
 _loaded = False
