@@ -26,7 +26,7 @@ _NS = "{http://www.adobe.com/products/aftereffects}"
 _FRAME = re.compile(r"(\d+)(\.[^./\\]+)$")
 
 
-@reader("after_effects", ["aep"])
+@reader("after_effects", ["aep"], preferred=True)
 def read_aep(path: Path) -> Project:
     """Footage items (files, image sequences, proxies) and render-queue outputs, through
     py-aep. A file py-aep cannot parse is an error naming py-aep's reason."""
@@ -108,7 +108,7 @@ def _binary_outputs(ae) -> Iterator[Reference]:
                 )  # fmt: skip
 
 
-@reader("after_effects", ["aepx"])
+@reader("after_effects", ["aepx"], preferred=True)
 def read_aepx(path: Path) -> Project:
     """Every `fileReference` of the XML project: footage (a second source of an item is
     its proxy) and render-queue outputs."""

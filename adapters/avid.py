@@ -30,7 +30,7 @@ _MAX_DEPTH = 64  # effects nest a few levels; a deeper tree is a hostile or brok
 _index_cache: dict[tuple[str, float], dict[str, str]] = {}
 
 
-@reader("avid_bin", ["avb"])
+@reader("avid_bin", ["avb"], preferred=True)
 def read_avid_bin(path: Path) -> Project:
     """Master, source and composition mobs: the media files their locators name, the
     MXF files of Avid-managed media found by package ID, and the ranges sequences use."""

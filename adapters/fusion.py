@@ -133,7 +133,7 @@ class _Parser:
         return table
 
 
-@reader("fusion", ["comp"])
+@reader("fusion", ["comp"], preferred=True)
 def read_fusion(path: Path) -> Project:
     """Every Loader's clips and every Saver's output, with frame ranges."""
     comp = parse_lua_table(read_bounded(path).decode("utf-8", errors="replace"))

@@ -62,7 +62,7 @@ def cpio_entries(data: bytes) -> Iterator[tuple[str, bytes]]:
         at = body + file_size
 
 
-@reader("houdini", ["hip", "hipnc", "hiplc"])
+@reader("houdini", ["hip", "hipnc", "hiplc"], preferred=True)
 def read_hip(path: Path) -> Project:
     """File parameters of every node, ROP outputs as writes, plain variables expanded."""
     data = read_bounded(path)

@@ -57,7 +57,7 @@ class _Node:
     numbers: dict[str, str] = field(default_factory=dict)
 
 
-@reader("maya", ["ma"])
+@reader("maya", ["ma"], preferred=True)
 def read_maya_ascii(path: Path) -> Project:
     """File textures (UDIM and frame sequences too), scene references, caches, USD proxy
     shapes and the other path attributes in PATH_ATTRIBUTES."""
@@ -196,7 +196,7 @@ _BINARY_ATTRIBUTES = {"ftn", "fp", "cfn", "dso"}
 _MAX_CHUNKS = 5_000_000
 
 
-@reader("maya", ["mb"])
+@reader("maya", ["mb"], preferred=True)
 def read_maya_binary(path: Path) -> Project:
     """The path-holding string attributes (`ftn`, `fp`, `cfn`, `dso`) and the referenced
     scenes readable from the IFF chunks. A file whose chunks cannot be walked is an error:

@@ -28,7 +28,7 @@ _VARIABLE = re.compile(r"\[(\w+)\]")
 _PRINTF = re.compile(r"%0?(\d*)d")
 
 
-@reader("natron", ["ntp"])
+@reader("natron", ["ntp"], preferred=True)
 def read_natron(path: Path) -> Project:
     """Every Read and Write node's file knob, with its frame range, project path
     variables expanded."""

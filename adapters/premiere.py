@@ -64,7 +64,7 @@ class _Graph:
     sequences: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
 
 
-@reader("premiere", ["prproj"])
+@reader("premiere", ["prproj"], preferred=True)
 def read_premiere(path: Path) -> Project:
     """Every media file in the project with its proxies, and each use of it by a
     sequence over the range used; offline media noted; generators skipped."""

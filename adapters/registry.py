@@ -38,6 +38,7 @@ _NATIVE = (
     "natron",
     "fusion",
     "resolve_project",
+    "hiero",
 )
 _by_extension: dict[str, tuple[str, Reader]] = {}
 _by_kind: dict[str, Reader] = {}
