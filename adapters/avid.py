@@ -42,7 +42,7 @@ def read_avid_bin(path: Path) -> Project:
     with avb.open(str(path)) as bin_file:
         content = bin_file.content
         mobs = {str(m.mob_id): m for m in content.mobs}
-        managed = managed_media(path.parent)
+        managed = managed_media(path.absolute().parent)
         _Bin(project, mobs, managed).read()
     return project
 

@@ -124,3 +124,14 @@ def test_a_production_holding_a_real_bin_keeps_the_files_it_was_made_from(
     assert len(kept.written) == 52
     assert [o.path for o in kept.report.orphans] == [kept.unused]
     assert not {u.path for u in kept.report.uncertain} & kept.written
+
+
+def test_a_bin_read_by_a_relative_path_names_its_mxf_absolutely(tmp_path: Path, monkeypatch):
+    from mediaopt.engine.demo.avid import managed_mxf
+
+    urn = managed_mxf(tmp_path / "Avid MediaFiles" / "MXF" / "1" / "A01.mxf")
+    (tmp_path / "Project").mkdir()
+    write_avid_bin(tmp_path / "Project" / "b.avb", [("A01", urn, "/x/A01.mov")], [(0, 0, 1)])
+    monkeypatch.chdir(tmp_path)
+    read = [r for r in read_project(Path("Project/b.avb")).references if r.role == "read"]
+    assert [r.path for r in read] == [str(tmp_path / "Avid MediaFiles" / "MXF" / "1" / "A01.mxf")]

@@ -107,3 +107,30 @@ def test_a_production_holding_a_real_project_keeps_its_media(realworld: Path, tm
     assert [o.path for o in kept.report.orphans] == [kept.unused]
     assert kept.report.uncertain == []
     assert kept.report.unresolved_references == []
+
+
+def _vocabulary(xml: bytes) -> set[tuple[str, str | None]]:
+    """(element, ClassID) pairs of the top-level objects, and every element name."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(xml)
+    return {(child.tag, child.get("ClassID")) for child in root} | {
+        (e.tag, None) for e in root.iter()
+    }
+
+
+def test_the_demo_project_is_written_in_premieres_own_vocabulary(realworld: Path, tmp_path: Path):
+    from mediaopt.engine.demo.premiere import write_premiere_project
+
+    path = write_premiere_project(
+        tmp_path / "cut.prproj", ["/show/A001C003.mov", "/show/A001C004.mov"], [(1, 0.5, 1.5)]
+    )
+    real: set = set()
+    for project in _prproj(realworld):
+        real |= _vocabulary(gzip.decompress(project.read_bytes()))
+    assert _vocabulary(gzip.decompress(path.read_bytes())) <= real
+    refs = [(r.path, r.location, r.source_range) for r in read_project(path).references]
+    assert refs == [
+        ("/show/A001C004.mov", 'sequence "Cut" track V1 clip 1', (0.5, 1.0)),
+        ("/show/A001C003.mov", "project bin", None),
+    ]
