@@ -162,24 +162,57 @@ def _reference(node: _Node, attribute: str, value: str, project: Project) -> Ref
     return Reference(target=ReferenceTarget.FILE, path=value, **common)
 
 
-def _workspace(scene: Path) -> Path | None:
-    """The Maya project root: the nearest folder above the scene with a workspace.mel."""
+_RULE = re.compile(r'workspace\s+-fr\s+"([^"]+)"\s+"([^"]*)"')
+_RULE_OF = {  # node type -> the workspace file rule Maya looks in for a relative path
+    "file": "sourceImages", "psdFileTex": "sourceImages", "movie": "sourceImages",
+    "imagePlane": "sourceImages", "audio": "sound", "gpuCache": "alembicCache",
+    "AlembicNode": "alembicCache", "cacheFile": "fileCache", "reference": "scene",
+}  # fmt: skip
+
+
+@dataclass
+class _Workspace:
+    root: Path
+    rules: dict[str, str]
+    """File rule name -> folder, relative to the root unless absolute."""
+
+
+def _workspace(scene: Path) -> _Workspace | None:
+    """The Maya project: the nearest folder above the scene with a workspace.mel, and the
+    file rules it sets (`workspace -fr "sourceImages" "sourceimages";`)."""
     for folder in scene.absolute().parents:
-        if (folder / "workspace.mel").is_file():
-            return folder
+        mel = folder / "workspace.mel"
+        if mel.is_file():
+            text = read_bounded(mel, 1 << 20).decode("utf-8", errors="replace")
+            return _Workspace(root=folder, rules=dict(_RULE.findall(text)))
     return None
 
 
-def _relative(ref: Reference, workspace: Path | None, project: Project) -> Reference:
+def _relative(ref: Reference, workspace: _Workspace | None, project: Project) -> Reference:
+    """A relative path as Maya resolves it: against the project root, then inside the
+    folder of the file rule for the node's type, then that folder and the file name."""
     import msgspec
 
-    path = ref.path or ""
+    path = (ref.path or "").removeprefix("./")
     if not path or _absolute(path) or ref.target is ReferenceTarget.UNRESOLVABLE:
         return ref
     if workspace is None:
         note = "relative to the Maya project; no workspace.mel above the scene, so to its folder"
         return msgspec.structs.replace(ref, note="; ".join(n for n in (ref.note, note) if n))
-    return msgspec.structs.replace(ref, path=str(workspace / path.removeprefix("./")))
+    candidates = [workspace.root / path]
+    rule = workspace.rules.get(_RULE_OF.get(ref.owner or "", ""))
+    if rule:
+        folder = workspace.root / rule
+        candidates += [folder / path, folder / Path(path).name]
+    found = next((c for c in candidates if _exists(c)), candidates[0])
+    return msgspec.structs.replace(ref, path=str(found))
+
+
+def _exists(candidate: Path) -> bool:
+    text = str(candidate)
+    if "<UDIM>" in text or "#" in text:  # a pattern: its folder holding any file will do
+        return candidate.parent.is_dir()
+    return candidate.exists()
 
 
 def _absolute(path: str) -> bool:

@@ -65,7 +65,7 @@ createNode file -n "plate";
 createNode file -n "env";
 	setAttr ".ftn" -type "string" "$HOME/env.hdr";
 createNode gpuCache -n "rockCache";
-	setAttr ".cfn" -type "string" "cache/alembic/rock.abc";
+	setAttr ".cfn" -type "string" "rock.abc";
 createNode cacheFile -n "clothCache";
 	setAttr ".cp" -type "string" "/show/cache/nCache/";
 	setAttr ".cn" -type "string" "cloth";
@@ -76,7 +76,11 @@ createNode script -n "uiConfigurationScriptNode";
 
 
 def test_udim_sequences_caches_and_the_workspace_rules(tmp_path: Path):
-    (tmp_path / "workspace.mel").write_text('workspace -fr "sourceImages" "sourceimages";\n')
+    (tmp_path / "workspace.mel").write_text(
+        'workspace -fr "sourceImages" "sourceimages";\nworkspace -fr "alembicCache" "cache/abc";\n'
+    )
+    (tmp_path / "cache" / "abc").mkdir(parents=True)
+    (tmp_path / "cache" / "abc" / "rock.abc").write_bytes(b"")
     scene = tmp_path / "scenes" / "shot.ma"
     scene.parent.mkdir()
     scene.write_text(SCENE)
@@ -89,7 +93,8 @@ def test_udim_sequences_caches_and_the_workspace_rules(tmp_path: Path):
         "/show/plates/sh010.####.exr",
     )
     assert refs["env"].target is ReferenceTarget.UNRESOLVABLE
-    assert refs["rockCache"].path == str(tmp_path / "cache/alembic/rock.abc")
+    # Not at the project root: found where the alembicCache rule points, as Maya would.
+    assert refs["rockCache"].path == str(tmp_path / "cache/abc/rock.abc")
     assert refs["clothCache"].path == "/show/cache/nCache/cloth.xml"
 
 
