@@ -134,3 +134,54 @@ def test_the_demo_project_is_written_in_premieres_own_vocabulary(realworld: Path
         ("/show/A001C004.mov", 'sequence "Cut" track V1 clip 1', (0.5, 1.0)),
         ("/show/A001C003.mov", "project bin", None),
     ]
+
+
+def test_a_nested_sequence_is_noted_and_its_media_says_where_it_is_nested(tmp_path: Path):
+    """The demo's project, plus a second sequence whose one clip is the first sequence
+    (a VideoSequenceSource, as Premiere writes a nest)."""
+    from mediaopt.engine.demo.premiere import write_premiere_project
+
+    path = write_premiere_project(tmp_path / "n.prproj", ["/show/A001C004.mov"], [(0, 0, 1)])
+    xml = gzip.decompress(path.read_bytes()).decode()
+    inner = re.search(r'<Sequence ObjectUID="([^"]+)"', xml).group(1)
+    nest = f"""	<VideoSequenceSource ObjectID="901" ClassID="4752dfa9-7a7e-4a3b-a25b-cafde1a8d036">
+		<SequenceSource Version="4"><Sequence ObjectURef="{inner}"/></SequenceSource>
+	</VideoSequenceSource>
+	<VideoClip ObjectID="902" ClassID="9308dbef-2440-4acb-9ab2-953b9a4e82ec">
+		<Clip Version="18"><Source ObjectRef="901"/></Clip>
+	</VideoClip>
+	<SubClip ObjectID="903" ClassID="e0c58dc9-dbdd-4166-aef7-5db7e3f22e84">
+		<Clip ObjectRef="902"/>
+	</SubClip>
+	<VideoClipTrackItem ObjectID="904" ClassID="368b0406-29e3-4923-9fcd-094fbf9a1089">
+		<ClipTrackItem Version="6"><SubClip ObjectRef="903"/></ClipTrackItem>
+	</VideoClipTrackItem>
+	<VideoClipTrack ObjectUID="outer-track" ClassID="f68dcd81-8805-11d5-af2d-9bfa89d4ddd4">
+		<ClipTrack Version="2"><ClipItems Version="3"><TrackItems Version="1">
+			<TrackItem Index="0" ObjectRef="904"/>
+		</TrackItems></ClipItems></ClipTrack>
+	</VideoClipTrack>
+	<VideoTrackGroup ObjectID="905" ClassID="9e9abf7a-0918-49c2-91ae-991b5dde77bb">
+		<TrackGroup Version="1"><Tracks Version="1">
+			<Track Index="0" ObjectURef="outer-track"/>
+		</Tracks></TrackGroup>
+	</VideoTrackGroup>
+	<Sequence ObjectUID="outer" ClassID="6a15d903-8739-11d5-af2d-9b7855ad8974">
+		<TrackGroups Version="1"><TrackGroup Version="1" Index="0">
+			<Second ObjectRef="905"/>
+		</TrackGroup></TrackGroups>
+		<Name>Master</Name>
+	</Sequence>
+"""
+    path.write_bytes(
+        gzip.compress(xml.replace("</PremiereData>", nest + "</PremiereData>").encode())
+    )
+    project = read_project(path)
+    assert project.errors == []
+    assert project.notes == ['sequence "Master" nests "Cut"']
+    (use,) = [r for r in project.references if r.location.startswith("sequence")]
+    assert (use.path, use.location, use.note) == (
+        "/show/A001C004.mov",
+        'sequence "Cut" track V1 clip 1',
+        'nested in "Master"',
+    )
