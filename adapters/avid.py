@@ -19,6 +19,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import msgspec
+
 from mediaopt.adapters.mxf_header import file_package_ids
 from mediaopt.adapters.registry import reader
 from mediaopt.adapters.untrusted import MAX_PROJECT_BYTES, TooLarge
@@ -250,6 +252,4 @@ def _seconds(clip) -> tuple[float, float] | None:
 
 
 def _with(ref: Reference, note: str) -> Reference:
-    import msgspec
-
     return msgspec.structs.replace(ref, note="; ".join(n for n in (ref.note, note) if n))
