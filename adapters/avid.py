@@ -7,10 +7,11 @@ ID and the volume it was last on). A file mob in turn points at the import sourc
 was made from, whose locator is the original file's path.
 
 Managed media lives in `Avid MediaFiles/MXF/<n>/*.mxf`, named by nothing in the bin but
-the package ID; each MXF states that ID in its header. So the folders `Avid MediaFiles/MXF`
-at the bin's folder and each folder above it (where Avid puts them: the root of a volume)
-are indexed by the file package IDs their MXF headers state, and an MSMLocator resolves
-to its file: what Media Composer's Media Tool does inside Avid, done from outside.
+the package ID; each MXF states that ID in its header. So the `Avid MediaFiles/MXF`
+folders where Media Composer looks (the root of every volume; here also the bin's folder
+and those above it, and any listed in $MEDIAOPT_AVID_MEDIA) are indexed by the file
+package IDs their MXF headers state, and an MSMLocator resolves to its file: what Media
+Composer's Media Tool does inside Avid, done from outside.
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ from mediaopt.adapters.registry import reader
 from mediaopt.adapters.untrusted import MAX_PROJECT_BYTES, TooLarge
 from mediaopt.engine.model import Project, Reference, ReferenceTarget
 
-__all__ = ["managed_media", "read_avid_bin"]
+__all__ = ["MEDIA_ENV", "managed_media", "read_avid_bin"]
 
 _MAX_DEPTH = 64  # effects nest a few levels; a deeper tree is a hostile or broken bin
-_index_cache: dict[tuple[str, float], dict[str, str]] = {}
+MEDIA_ENV = "MEDIAOPT_AVID_MEDIA"
+_SYSTEM_MOUNTS = ("/proc", "/sys", "/dev", "/run", "/boot", "/snap")
+_index_cache: dict[tuple, dict[str, str]] = {}
 
 
 @reader("avid_bin", ["avb"], preferred=True)
@@ -50,24 +53,61 @@ def read_avid_bin(path: Path) -> Project:
 
 
 def managed_media(folder: Path) -> dict[str, str]:
-    """Package URN -> MXF path, for every `Avid MediaFiles/MXF/<n>/*.mxf` at `folder`
-    and the folders above it."""
+    """Package URN -> MXF path, for every `Avid MediaFiles/MXF/<n>/*.mxf` where Media
+    Composer would look: at `folder` and the folders above it, at the top of every mounted
+    volume (Avid keeps its projects on one drive and its media on others), and in the
+    folders `$MEDIAOPT_AVID_MEDIA` lists (os.pathsep-separated; each an `Avid MediaFiles`
+    folder or the folder holding one)."""
     found: dict[str, str] = {}
-    for parent in [folder, *folder.parents]:
-        mxf = parent / "Avid MediaFiles" / "MXF"
-        if mxf.is_dir():
+    for place in _places(folder):
+        mxf = (
+            place / "MXF" if place.name == "Avid MediaFiles" else place / "Avid MediaFiles" / "MXF"
+        )
+        try:
+            if not mxf.is_dir():
+                continue
             for urn, file in _index(mxf).items():
                 found.setdefault(urn, file)
+        except OSError:
+            continue  # an unreachable volume: its media stays unnamed, never wrongly named
     return found
 
 
+def _places(folder: Path) -> list[Path]:
+    listed = [p for p in os.environ.get(MEDIA_ENV, "").split(os.pathsep) if p]
+    places = [folder, *folder.parents, *map(Path, listed), *_volume_roots()]
+    return list(dict.fromkeys(places))
+
+
+def _volume_roots() -> list[Path]:
+    """Mount points (Linux /proc/mounts, macOS /Volumes, Windows drive letters)."""
+    roots: list[Path] = []
+    try:
+        with open("/proc/mounts", encoding="utf-8", errors="replace") as mounts:
+            for line in mounts:
+                point = line.split(" ")[1].replace("\\040", " ") if " " in line else ""
+                if point.startswith("/") and not point.startswith(_SYSTEM_MOUNTS):
+                    roots.append(Path(point))
+    except OSError:
+        pass
+    volumes = Path("/Volumes")
+    if volumes.is_dir():
+        roots += [p for p in volumes.iterdir() if p.is_dir()]
+    if os.name == "nt":
+        roots += [Path(f"{d}:\\") for d in "CDEFGHIJKLMNOPQRSTUVWXYZ" if Path(f"{d}:\\").exists()]
+    return roots
+
+
 def _index(mxf: Path) -> dict[str, str]:
-    key = (str(mxf), mxf.stat().st_mtime)
+    """Package URN -> file for one `Avid MediaFiles/MXF` folder, cached while none of its
+    numbered folders changes (a new file changes its folder's mtime)."""
+    numbered = sorted(p for p in mxf.iterdir() if p.is_dir())
+    key = (str(mxf), tuple((p.name, p.stat().st_mtime_ns) for p in numbered))
     if key in _index_cache:
         return _index_cache[key]
     index: dict[str, str] = {}
-    for numbered in sorted(p for p in mxf.iterdir() if p.is_dir()):
-        for file in sorted(numbered.iterdir()):
+    for folder in numbered:
+        for file in sorted(folder.iterdir()):
             if file.suffix.lower() != ".mxf" or not file.is_file():
                 continue
             try:
@@ -103,7 +143,8 @@ class _Bin:
         if self.missing:
             self.project.notes.append(
                 f"{len(self.missing)} Avid-managed media files were not found by package ID "
-                "under an `Avid MediaFiles/MXF` folder at or above the bin"
+                "under an `Avid MediaFiles/MXF` folder at or above the bin, at the top of a "
+                f"mounted volume or in ${MEDIA_ENV}"
             )
 
     def _composition(self, mob) -> Iterator[Reference]:

@@ -135,3 +135,24 @@ def test_a_bin_read_by_a_relative_path_names_its_mxf_absolutely(tmp_path: Path, 
     monkeypatch.chdir(tmp_path)
     read = [r for r in read_project(Path("Project/b.avb")).references if r.role == "read"]
     assert [r.path for r in read] == [str(tmp_path / "Avid MediaFiles" / "MXF" / "1" / "A01.mxf")]
+
+
+def test_managed_media_on_another_drive_is_found_where_avid_is_told_to_look(
+    tmp_path: Path, monkeypatch
+):
+    """Projects on one drive, media on another: the usual Avid layout. The media drive is
+    found as a mounted volume in production; here it is named in $MEDIAOPT_AVID_MEDIA."""
+    from mediaopt.adapters.avid import MEDIA_ENV
+    from mediaopt.engine.demo.avid import managed_mxf
+
+    media_drive = tmp_path / "media_drive"
+    mxf = media_drive / "Avid MediaFiles" / "MXF" / "1" / "A01.mxf"
+    urn = managed_mxf(mxf)
+    bin_path = tmp_path / "projects_drive" / "Avid Projects" / "Feature" / "b.avb"
+    bin_path.parent.mkdir(parents=True)
+    write_avid_bin(bin_path, [("A01", urn, "/x/A01.mov")], [(0, 0, 1)])
+    unfound = [r for r in read_project(bin_path).references if r.role == "read"]
+    assert [r.target for r in unfound] == [ReferenceTarget.MISSING]
+    monkeypatch.setenv(MEDIA_ENV, str(media_drive))
+    found = [r for r in read_project(bin_path).references if r.role == "read"]
+    assert [r.path for r in found] == [str(mxf)]
