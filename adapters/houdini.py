@@ -66,8 +66,14 @@ def cpio_entries(data: bytes) -> Iterator[tuple[str, bytes]]:
 def read_hip(path: Path) -> Project:
     """File parameters of every node, ROP outputs as writes, plain variables expanded."""
     data = read_bounded(path)
+    if data.startswith((b"HouNC", b"HouLC")):
+        # Apprentice and Indie scenes are scrambled so that only Houdini opens them.
+        raise ValueError(
+            f"{path}: a Houdini {'Apprentice' if data[3:5] == b'NC' else 'Indie'} scene, "
+            "whose contents only Houdini can read; what it references is unknown"
+        )
     if not data.startswith(_MAGIC):
-        raise ValueError(f"{path}: not a Houdini scene (no cpio header); it may be compressed")
+        raise ValueError(f"{path}: not a Houdini scene (no cpio header)")
     project = Project(path=str(path), kind="houdini", name=path.stem)
     entries = cpio_entries(data)
     variables: dict[str, str] = {}

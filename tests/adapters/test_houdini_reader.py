@@ -73,3 +73,11 @@ def test_a_truncated_scene_keeps_what_was_read_and_says_where_it_stopped(
         < len(project.references)
         < len(read_project(realworld / "projects/houdini/scene.hip").references)
     )
+
+
+def test_a_scrambled_apprentice_scene_is_recognised_and_in_doubt(tmp_path: Path):
+    scene = tmp_path / "learning.hipnc"
+    scene.write_bytes(b"HouNC\x1a" + bytes(range(256)) * 4)
+    project = read_project(scene)
+    assert project.kind == "houdini" and project.references == []
+    assert str(scene) in project.errors[0] and "Apprentice" in project.errors[0]
