@@ -24,6 +24,7 @@ __all__ = ["read_aep", "read_aepx"]
 
 _NS = "{http://www.adobe.com/products/aftereffects}"
 _FRAME = re.compile(r"(\d+)(\.[^./\\]+)$")
+_BRACKET = re.compile(r"\[(\d+)-(\d+)\]")
 
 
 @reader("after_effects", ["aep"], preferred=True)
@@ -76,10 +77,14 @@ def _file_source(source, name: str | None, role: str) -> Iterator[Reference]:
     common = {"name": name, "role": role, "owner": "FootageItem", "location": "project"}
     if getattr(source, "target_is_folder", False):
         common["note"] = "names a folder"
-    if not getattr(source, "is_still", True) and len(names) > 1:
+    # AE names an imported sequence `shot.[0001-0003].png`; its file list may be empty.
+    bracket = _BRACKET.search(name or "")
+    if not getattr(source, "is_still", True) and (len(names) > 1 or bracket):
         sequence = _sequence(path, names)
         if sequence is not None:
             pattern, frames = sequence
+            if bracket and len(names) <= 1:
+                frames = (int(bracket.group(1)), int(bracket.group(2)))
             yield Reference(target=ReferenceTarget.SEQUENCE, path=pattern, frames=frames, **common)
             return
     yield Reference(target=ReferenceTarget.FILE, path=path, **common)

@@ -13,6 +13,7 @@ from pathlib import Path
 from native_kit import keeps_media
 
 from mediaopt.adapters import read_project
+from mediaopt.engine.model import ReferenceTarget
 
 _ALIAS = re.compile(rb'"fullpath":("(?:[^"\\]|\\.)*")')
 
@@ -79,3 +80,32 @@ def test_productions_holding_real_projects_keep_their_footage(realworld: Path, t
     assert len(kept.written) == 6
     assert [o.path for o in kept.report.orphans] == [kept.unused]
     assert kept.report.uncertain == [] and kept.report.unresolved_references == []
+
+
+def test_a_sequence_and_a_proxy_in_a_project_py_aep_wrote(realworld: Path, tmp_path: Path):
+    """py-aep imports footage as After Effects does (File > Import, with the sequence
+    option) and sets a proxy; the project it saves is read back, and kept."""
+    import py_aep
+    from native_kit import search, write_media
+
+    from mediaopt.engine.refs.pathmap import PathMap
+
+    root = tmp_path / "root"
+    frames = write_media(str(root / "plates" / "sh010.####.png"), (1, 2))
+    frames += write_media(str(root / "plates" / "sh010.0003.png"))
+    proxy = write_media(str(root / "proxies" / "sh010_proxy.png"))[0]
+    unused = write_media(str(root / "plates" / "other.0001.png"))[0]
+    app = py_aep.parse(str(realworld / "projects/aep/test.aep"))
+    options = py_aep.ImportOptions(frames[0])
+    options.sequence = True
+    app.project.import_file(options).set_proxy(proxy)
+    project_path = root / "comp.aep"
+    app.project.save(str(project_path))
+    refs = {(r.role, r.target, r.path, r.frames) for r in read_project(project_path).references}
+    assert refs == {
+        ("read", ReferenceTarget.FILE, "/Users/inlife/Downloads/square.jpg", None),
+        ("read", ReferenceTarget.SEQUENCE, str(root / "plates" / "sh010.####.png"), (1, 3)),
+        ("proxy", ReferenceTarget.FILE, proxy, None),
+    }
+    report = search(root, tmp_path, PathMap(), [str(project_path)])
+    assert [o.path for o in report.orphans] == [unused]
