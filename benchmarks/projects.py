@@ -9,6 +9,9 @@ video fingerprints of some movies, each proxy's print a bit away from its clip's
 
     uv run python benchmarks/projects.py [--assets 100000] [--projects 50] [--refs 500]
         [--jobs 2000] [--prints 2000]
+
+It ends with the read time of the largest real Premiere project (GZone, 27 MB of XML) when
+../shared/realworld is present; benchmarks/readers.py times every native reader.
 """
 
 from __future__ import annotations
@@ -272,6 +275,15 @@ def main() -> None:
         f"peak RSS {peak / 1024:.0f} MB, {rss_before / 1024:.0f} MB before the analysis "
         f"(target < 1024 MB)"
     )
+    _large_premiere_project()
+
+
+def _large_premiere_project() -> None:
+    from readers import GZONE, time_read  # benchmarks/readers.py, beside this script
+
+    if GZONE.is_file():
+        seconds, refs, paths = time_read(GZONE)
+        print(f"Premiere {GZONE.name}: read in {seconds:.1f} s, {refs} references, {paths} paths")
 
 
 if __name__ == "__main__":
