@@ -78,7 +78,13 @@ def will_it_work(
     if chart is not None and report.timeline is not None and verdicts:
         first = verdicts[0]
         written = str(write_chart(chart, report.timeline, profiles[first.workflow], first))
-    return CheckReport(need=report, storage=storage, verdicts=verdicts, chart=written)
+    return CheckReport(
+        need=report,
+        storage=storage,
+        verdicts=verdicts,
+        chart=written,
+        problems=[*report.problems, *storage.problems],
+    )
 
 
 def media_folder(report: NeedReport) -> str:

@@ -4,7 +4,7 @@ versions, conforms), from project files and inferred from names and headers."""
 from __future__ import annotations
 
 import argparse
-import os
+from typing import TYPE_CHECKING
 
 from mediaopt.engine.cli.output import (
     add_catalog_option,
@@ -15,11 +15,10 @@ from mediaopt.engine.cli.output import (
     print_json,
     table,
 )
-from mediaopt.engine.cli.project_options import add_project_options, settings_from
-from mediaopt.engine.lineage.report import lineage_in
-from mediaopt.engine.model import LineageReport
-from mediaopt.engine.production.session import open_session
-from mediaopt.engine.refs.pathmap import PathMap
+from mediaopt.engine.cli.project_options import add_project_options, roots_from, settings_from
+
+if TYPE_CHECKING:
+    from mediaopt.engine.model import LineageReport
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -33,7 +32,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=[],
         dest="roots",
         metavar="ROOT",
-        help="where to look for media and projects (default: PATH's folder, else everything)",
+        help="where to look for media and projects (default: the roots the catalog has "
+        "scanned; PATH's folder when PATH is under none of them)",
     )
     p.add_argument(
         "--perceptual",
@@ -48,10 +48,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> LineageReport:
+    from mediaopt.engine.lineage.report import lineage_in
+    from mediaopt.engine.production.session import open_session
+    from mediaopt.engine.refs.pathmap import PathMap
+
     settings = settings_from(args)
-    roots = args.roots or [_folder(args.path) if args.path else os.sep]
     with open_catalog(args) as catalog:
+        roots = roots_from(args.roots, catalog, near=args.path)
         session = open_session(
             catalog,
             roots,
@@ -67,12 +71,7 @@ def run(args: argparse.Namespace) -> int:
         print_json(report)
     else:
         show_lineage(report)
-    return 0
-
-
-def _folder(path: str) -> str:
-    path = os.path.abspath(path)
-    return path if os.path.isdir(path) else os.path.dirname(path)
+    return report
 
 
 def show_lineage(report: LineageReport) -> None:

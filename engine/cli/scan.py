@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from mediaopt.engine import api
 from mediaopt.engine.cli.output import (
     BarProgress,
     add_catalog_option,
@@ -15,7 +15,9 @@ from mediaopt.engine.cli.output import (
     open_catalog,
     print_json,
 )
-from mediaopt.engine.scan.lowimpact import be_gentle
+
+if TYPE_CHECKING:
+    from mediaopt.engine.model import ScanSummary
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -40,7 +42,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> ScanSummary:
+    from mediaopt.engine import api
+    from mediaopt.engine.scan.lowimpact import be_gentle
+
     if args.low_impact:
         be_gentle()  # this process walks the tree: its stats yield to editors too
     progress = BarProgress() if interactive(args) else None
@@ -68,4 +73,4 @@ def run(args: argparse.Namespace) -> int:
             console.print(f"  [red]![/red] {problem.path}: {problem.reason}", highlight=False)
         if len(summary.problems) > 50:
             console.print(f"  ... and {len(summary.problems) - 50} more (see --json)")
-    return 1 if summary.problems else 0
+    return summary
