@@ -54,6 +54,7 @@ def json_only_stdout(enabled: bool = True) -> Iterator[None]:
             real.flush()
         with contextlib.suppress(OSError, ValueError):
             sys.stderr.flush()
+        _flush_c_stdio()  # what C code buffered goes to stderr too, not after the JSON
         if saved_fd is not None:
             os.dup2(saved_fd, 1)
             os.close(saved_fd)
@@ -71,6 +72,17 @@ def _guard_fd1() -> int | None:
         os.close(saved)
         return None
     return saved
+
+
+def _flush_c_stdio() -> None:
+    """Flush C's stdio buffers: a native library's printf is buffered when stdout is not
+    a terminal, and would otherwise reach fd 1 after it points at the real stdout again."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, AttributeError):
+        pass
 
 
 def _fileno(stream: object) -> int | None:
