@@ -103,10 +103,16 @@ def main(argv: list[str] | None = None) -> int:
         known = status_of_error(exc)
         if known is None or args.debug:
             raise
-        _say(f"mediaopt {args.command}: {exc}")
+        _say(f"mediaopt {_command_name(args)}: {exc}")
         status = known
     log.debug("exit status %d (%s)", status, status.name)
     return int(status)
+
+
+def _command_name(args: argparse.Namespace) -> str:
+    """`render what-if`, `bandwidth need`: the command as typed, for messages."""
+    action = getattr(args, "action", None) or getattr(args, "verb", None)
+    return f"{args.command} {action}" if action else args.command
 
 
 def _say(message: str) -> None:

@@ -10,9 +10,9 @@ from mediaopt.engine.cli.output import (
     add_catalog_option,
     add_json_option,
     console,
-    errors,
     open_catalog,
     print_json,
+    show_problems,
     table,
 )
 from mediaopt.engine.cli.project_options import add_project_options, roots_from, settings_from
@@ -64,13 +64,12 @@ def run(args: argparse.Namespace) -> LineageReport:
             dormant_days=settings.dormant_days,
             fingerprint=args.perceptual,
         )
-    for problem in session.problems:
-        errors.print(f"mediaopt lineage: {problem.path}: {problem.reason}", markup=False)
     report = lineage_in(session, args.path)
     if args.json:
         print_json(report)
     else:
         show_lineage(report)
+        show_problems(report.problems)
     return report
 
 

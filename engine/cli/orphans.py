@@ -19,6 +19,7 @@ from mediaopt.engine.cli.output import (
     human_bytes,
     open_catalog,
     print_json,
+    show_problems,
     table,
 )
 from mediaopt.engine.cli.project_options import add_project_options, roots_from, settings_from
@@ -73,6 +74,7 @@ def run(args: argparse.Namespace) -> OrphanReport:
         print_json(report)
     else:
         show_orphans(report)
+        show_problems(report.problems)
     return report
 
 

@@ -85,6 +85,15 @@ def print_json_lines(values: Iterable[object]) -> None:
     out.flush()
 
 
+def show_problems(problems: Iterable[object]) -> None:
+    """Each input that could not be read, one line on stderr naming it and why. Takes
+    FileProblem records or plain `path: reason` strings."""
+    for problem in problems:
+        path, reason = getattr(problem, "path", None), getattr(problem, "reason", None)
+        line = f"{path}: {reason}" if path is not None else str(problem)
+        errors.print(f"problem: {line}", markup=False, highlight=False, soft_wrap=True)
+
+
 def table(*columns: str, title: str | None = None) -> Table:
     from rich.table import Table
 

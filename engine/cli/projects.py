@@ -17,6 +17,7 @@ from mediaopt.engine.cli.output import (
     human_bytes,
     open_catalog,
     print_json,
+    show_problems,
     table,
 )
 from mediaopt.engine.cli.project_options import add_project_options, roots_from, settings_from
@@ -65,6 +66,7 @@ def run(args: argparse.Namespace) -> ProjectsReport:
         print_json(report)
     else:
         show_projects(report)
+        show_problems(report.problems)
     return report
 
 

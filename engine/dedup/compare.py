@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from mediaopt.engine.dedup.keeper import relation
 from mediaopt.engine.fingerprint import audio, image, video
+from mediaopt.engine.fingerprint.errors import MediaDecodeError
 from mediaopt.engine.fingerprint.picture import graded, load_picture, thumbnail, trim_bars
 from mediaopt.engine.model import (
     Asset,
@@ -39,6 +40,9 @@ def compare(
     """Compare two files (or `####` sequences); write the picture to `out` when given.
     Raises MediaDecodeError naming the file that cannot be decoded."""
     asset_a, asset_b = describe(os.fspath(a)), describe(os.fspath(b))
+    for asset in (asset_a, asset_b):
+        if asset.status == "error":  # a file's problem (exit 1), not a kind mismatch (2)
+            raise MediaDecodeError(asset.path, asset.reason or "cannot be read")
     media = media_of(asset_a)
     if media != media_of(asset_b):
         raise ValueError(f"cannot compare {media_of(asset_b)} {b} with {media} {a}")
