@@ -150,4 +150,5 @@ class _VersionAction(argparse.Action):
             number = version("mediaopt")
         except PackageNotFoundError:
             number = "unknown"
-        parser.exit(message=f"mediaopt {number}\n")
+        sys.stdout.write(f"mediaopt {number}\n")
+        parser.exit()
