@@ -23,6 +23,7 @@ from pathlib import Path
 from mediaopt.engine.bandwidth.errors import BandwidthError
 from mediaopt.engine.bandwidth.throttle import Pacer, Throttle
 from mediaopt.engine.model import ReadTest, StorageMeasurement
+from mediaopt.engine.progress import NullProgress, Progress
 from mediaopt.engine.scan.lowimpact import be_gentle
 from mediaopt.engine.scan.reader import open_readonly
 from mediaopt.engine.scan.sequences import group_sequences
@@ -51,6 +52,7 @@ def measure(
     scratch: str | os.PathLike[str] | None = None,
     throttle: Throttle | None = None,
     low_impact: bool = False,
+    progress: Progress | None = None,
 ) -> StorageMeasurement:
     """Measure the storage holding `path` (a file, a sequence frame or a folder of media)
     for at most `seconds` and `max_bytes` read in all."""
@@ -73,10 +75,15 @@ def measure(
     share_s, share_b = seconds / len(plan), max_bytes // len(plan)
     tests: list[ReadTest] = []
     started = time.perf_counter()
+    progress = progress or NullProgress()
+    progress.phase(f"measuring (at most {seconds:g} s)", total=len(plan))
     tests.append(sequential(large or sequence, share_s, share_b, throttle))
+    progress.advance(1, tests[-1].bytes)
     tests.append(concurrent(large or sequence, streams, share_s, share_b, throttle))
+    progress.advance(1, tests[-1].bytes)
     if sequence:
         tests.append(frames(sequence, share_s, share_b, throttle))
+        progress.advance(1, tests[-1].bytes)
     else:
         notes.append(f"{root}: no image sequence found, frame-file rate not measured")
     if scratch is not None:

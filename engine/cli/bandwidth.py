@@ -15,6 +15,7 @@ from mediaopt.engine.cli.output import (
     console,
     open_catalog,
     print_json,
+    progress_bar,
     table,
 )
 
@@ -126,13 +127,14 @@ def _measure_options(p: argparse.ArgumentParser) -> None:
 def run_need(args: argparse.Namespace) -> NeedReport:
     from mediaopt.engine import bandwidth
 
-    with open_catalog(args) as catalog:
+    with open_catalog(args) as catalog, progress_bar(args) as progress:
         report = bandwidth.need(
             args.path,
             catalog=catalog,
             workflows=args.workflow,
             workflows_file=args.workflows,
             fps=args.fps,
+            progress=progress,
         )
     if args.json:
         print_json(report)
@@ -144,14 +146,16 @@ def run_need(args: argparse.Namespace) -> NeedReport:
 def run_measure(args: argparse.Namespace) -> StorageMeasurement:
     from mediaopt.engine import bandwidth
 
-    result = bandwidth.measure(
-        args.path,
-        seconds=args.seconds,
-        max_bytes=args.max_bytes,
-        streams=args.streams,
-        scratch=args.scratch,
-        low_impact=args.low_impact,
-    )
+    with progress_bar(args) as progress:
+        result = bandwidth.measure(
+            args.path,
+            seconds=args.seconds,
+            max_bytes=args.max_bytes,
+            streams=args.streams,
+            scratch=args.scratch,
+            low_impact=args.low_impact,
+            progress=progress,
+        )
     if args.json:
         print_json(result)
     else:
@@ -167,7 +171,7 @@ def run_check(args: argparse.Namespace) -> CheckReport:
     storage: str | StorageMeasurement | None = args.storage
     if args.measurement:
         storage = _load_measurement(Path(args.measurement))
-    with open_catalog(args) as catalog:
+    with open_catalog(args) as catalog, progress_bar(args) as progress:
         report = bandwidth.will_it_work(
             args.path,
             storage=storage,
@@ -181,6 +185,7 @@ def run_check(args: argparse.Namespace) -> CheckReport:
             scratch=args.scratch,
             low_impact=args.low_impact,
             chart=args.chart,
+            progress=progress,
         )
     if args.json:
         print_json(report)

@@ -12,6 +12,7 @@ from mediaopt.engine.cli.output import (
     console,
     open_catalog,
     print_json,
+    progress_bar,
     show_problems,
     table,
 )
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> LineageReport:
     from mediaopt.engine.refs.pathmap import PathMap
 
     settings = settings_from(args)
-    with open_catalog(args) as catalog:
+    with open_catalog(args) as catalog, progress_bar(args) as progress:
         roots = roots_from(args.roots, catalog, near=args.path)
         session = open_session(
             catalog,
@@ -63,6 +64,7 @@ def run(args: argparse.Namespace) -> LineageReport:
             path_map=PathMap.parse(settings.path_map),
             dormant_days=settings.dormant_days,
             fingerprint=args.perceptual,
+            progress=progress,
         )
     report = lineage_in(session, args.path)
     if args.json:

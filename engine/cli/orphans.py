@@ -19,6 +19,7 @@ from mediaopt.engine.cli.output import (
     human_bytes,
     open_catalog,
     print_json,
+    progress_bar,
     show_problems,
     table,
 )
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> OrphanReport:
     from mediaopt.engine.refs.pathmap import PathMap
 
     settings = settings_from(args)
-    with open_catalog(args) as catalog:
+    with open_catalog(args) as catalog, progress_bar(args) as progress:
         report = find_orphans(
             catalog,
             roots_from(args.roots, catalog),
@@ -69,6 +70,7 @@ def run(args: argparse.Namespace) -> OrphanReport:
             grace_days=settings.grace_days,
             dormant_days=settings.dormant_days,
             unreadable_scope_depth=settings.unreadable_scope_depth,
+            progress=progress,
         )
     if args.json:
         print_json(report)

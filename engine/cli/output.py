@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -109,6 +110,18 @@ def interactive(args: argparse.Namespace) -> bool:
     the bar is drawn, is piped or a file (stdout sent to a file still leaves a person at
     the terminal, as with curl)."""
     return not getattr(args, "json", False) and sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@contextlib.contextmanager
+def progress_bar(args: argparse.Namespace) -> Iterator[BarProgress | None]:
+    """A bar for a long command when a person watches (see `interactive`), else None;
+    taken down however the command ends."""
+    bar = BarProgress() if interactive(args) else None
+    try:
+        yield bar
+    finally:
+        if bar is not None:
+            bar.done()
 
 
 class BarProgress:

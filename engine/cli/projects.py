@@ -17,6 +17,7 @@ from mediaopt.engine.cli.output import (
     human_bytes,
     open_catalog,
     print_json,
+    progress_bar,
     show_problems,
     table,
 )
@@ -51,13 +52,14 @@ def run(args: argparse.Namespace) -> ProjectsReport:
     from mediaopt.engine.refs.pathmap import PathMap
 
     settings = settings_from(args)
-    with open_catalog(args) as catalog:
+    with open_catalog(args) as catalog, progress_bar(args) as progress:
         session = open_session(
             catalog,
             roots_from(args.roots, catalog),
             projects=args.project or None,
             path_map=PathMap.parse(settings.path_map),
             dormant_days=settings.dormant_days,
+            progress=progress,
         )
     report = summarise_projects(
         session, conventions=settings.conventions, dormant_days=settings.dormant_days
