@@ -55,8 +55,27 @@ def test_a_commands_arguments_load_no_heavy_library(command: str) -> None:
 
 
 def test_scan_workers_preload_only_the_probe_code() -> None:
-    """The fork server preloads `__main__` (the console, import-light) and the scanner."""
-    assert _heavy_after("import mediaopt.engine.scan.scanner") in ([], ["OpenImageIO"])
+    """The fork server preloads `__main__` (the console, import-light) and the worker
+    module: the header probes, not the catalog, the walker or the sequence grouping."""
+    code = (
+        "import mediaopt.engine.scan.worker\n"
+        "unwanted = ('mediaopt.engine.catalog', 'mediaopt.engine.scan.scanner', 'fileseq')\n"
+        "assert not [m for m in unwanted if m in sys.modules], sorted(sys.modules)\n"
+    )
+    assert _heavy_after(code) in ([], ["OpenImageIO"])
+
+
+def test_the_scan_fork_server_preloads_the_worker_module_only() -> None:
+    from multiprocessing import forkserver
+
+    from mediaopt.engine.scan import scanner
+
+    prober = scanner._Prober(1, False)
+    try:
+        preload = forkserver._forkserver._preload_modules
+        assert preload == ["__main__", "mediaopt.engine.scan.worker"]
+    finally:
+        prober.close()
 
 
 def _json_commands(parser: argparse.ArgumentParser, prefix: str = "") -> set[str]:
