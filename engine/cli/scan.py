@@ -43,6 +43,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> ScanSummary:
+    if args.workers != 0:
+        from mediaopt.engine.scan.worker import start_fork_server
+
+        start_fork_server()  # starts while the scanner is imported below
     from mediaopt.engine import api
     from mediaopt.engine.scan.lowimpact import be_gentle
 

@@ -24,7 +24,7 @@ from mediaopt.engine.scan import assemble
 from mediaopt.engine.scan.errors import ScanError
 from mediaopt.engine.scan.sequences import FrameGroup, group_sequences
 from mediaopt.engine.scan.walk import FileEntry, Walker
-from mediaopt.engine.scan.worker import init_worker, probe_many
+from mediaopt.engine.scan.worker import PRELOAD, init_worker, probe_many
 
 _FLUSH_ROWS = 256
 _FLUSH_SECONDS = 1.0
@@ -56,7 +56,7 @@ class _Prober:
         # in every worker, and nothing else: the worker module imports only the probes.
         # `__main__` is preloaded too (the standard library's default), so that workers do
         # not each import it again; the CLI's imports no engine.
-        ctx.set_forkserver_preload(["__main__", "mediaopt.engine.scan.worker"])
+        ctx.set_forkserver_preload(["__main__", *PRELOAD])
         return ProcessPoolExecutor(
             self.workers, mp_context=ctx, initializer=init_worker, initargs=(self.low_impact,)
         )

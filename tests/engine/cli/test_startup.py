@@ -73,7 +73,7 @@ def test_the_scan_fork_server_preloads_the_worker_module_only() -> None:
     prober = scanner._Prober(1, False)
     try:
         preload = forkserver._forkserver._preload_modules
-        assert preload == ["__main__", "mediaopt.engine.scan.worker"]
+        assert preload == ["__main__", "mediaopt.engine.scan.probe", "mediaopt.engine.scan.worker"]
     finally:
         prober.close()
 
