@@ -101,8 +101,12 @@ def main(argv: list[str] | None = None) -> int:
         status = ExitStatus.INTERRUPTED
     except Exception as exc:
         known = status_of_error(exc)
-        if known is None or args.debug:
-            raise
+        if known is None:
+            raise  # a defect: its traceback is the report
+        if args.debug:
+            import traceback
+
+            traceback.print_exc()
         _say(f"mediaopt {_command_name(args)}: {exc}")
         status = known
     log.debug("exit status %d (%s)", status, status.name)

@@ -116,6 +116,6 @@ def test_debug_logs_every_library_and_shows_tracebacks(cli_production, mediaopt)
     argv = ["--debug", "info", "/no/such/file.mov", "--catalog", cli_production.catalog]
     done = mediaopt(*argv)
     err = done.stderr.decode()
-    assert "Traceback" in err and "no such file" in err
+    assert done.returncode == 2 and "Traceback" in err and "no such file" in err
     plain = mediaopt(*argv[1:])
     assert plain.returncode == 2 and "Traceback" not in plain.stderr.decode()
