@@ -151,10 +151,34 @@ def test_render_settings_on_a_corrupt_script_is_a_problem(p, bad, capsys):
     assert status("render", "settings", *_cat(p)) == USAGE
 
 
-def test_render_analyze_and_what_if(p, tmp_path):
+def _damaged_render(p, folder: Path, truncated: tuple[int, ...]) -> str:
+    """The comp's v003 render (frames 1003-1005) with some frames cut to 300 bytes, as an
+    interrupted copy leaves them."""
     render = next(x for x in p.truth.referenced if "comp_v003" in x)
+    folder.mkdir()
+    for frame in (1003, 1004, 1005):
+        data = Path(render.replace("####", str(frame))).read_bytes()
+        (folder / f"shot.{frame}.exr").write_bytes(data[:300] if frame in truncated else data)
+    return str(folder / "shot.####.exr")
+
+
+def test_render_analyze(p, tmp_path):
     assert status("render", "analyze", *_cat(p)) == OK
-    assert status("render", "what-if", render, "--candidates", "zip", "--samples", "2") == OK
+    damaged = _damaged_render(p, tmp_path / "shot", (1003, 1004))
+    catalog = tmp_path / "c.sqlite"
+    api.scan([tmp_path / "shot"], catalog, workers=0)
+    assert status("render", "analyze", "--catalog", catalog) == PROBLEMS
+    assert status("render", "analyze", "--under", damaged, "--bogus") == USAGE
+
+
+def test_render_what_if(p, tmp_path):
+    render = next(x for x in p.truth.referenced if "comp_v003" in x)
+    zip_ = ["--candidates", "zip", "--samples", "3"]
+    assert status("render", "what-if", render, *zip_) == OK
+    some = _damaged_render(p, tmp_path / "some", (1004,))
+    assert status("render", "what-if", some, *zip_) == PROBLEMS  # measured on the others
+    every = _damaged_render(p, tmp_path / "every", (1003, 1004, 1005))
+    assert status("render", "what-if", every, *zip_) == PROBLEMS
     assert status("render", "what-if", tmp_path / "none.####.exr") == USAGE
 
 
