@@ -15,6 +15,7 @@ from mediaopt.engine.cli.output import (
     open_catalog,
     print_json,
 )
+from mediaopt.engine.cli.project_options import roots_from
 
 if TYPE_CHECKING:
     from mediaopt.engine.model import ScanSummary
@@ -22,7 +23,12 @@ if TYPE_CHECKING:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("scan", help="catalog the media under storage roots", description=__doc__)
-    p.add_argument("roots", nargs="+", metavar="ROOT")
+    p.add_argument(
+        "roots",
+        nargs="*",
+        metavar="ROOT",
+        help="folders to scan (default: scan again the roots the catalog has scanned)",
+    )
     add_catalog_option(p)
     p.add_argument(
         "--workers",
@@ -55,7 +61,7 @@ def run(args: argparse.Namespace) -> ScanSummary:
     progress = BarProgress() if interactive(args) else None
     with open_catalog(args) as catalog:
         summary = api.scan(
-            args.roots,
+            roots_from(args.roots, catalog),
             catalog,
             workers=args.workers,
             low_impact=args.low_impact,

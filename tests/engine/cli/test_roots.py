@@ -54,7 +54,21 @@ def test_a_catalog_from_before_roots_were_recorded_learns_them_from_its_scans(tm
     assert (root.path, root.first_scanned, root.last_scanned) == ("/mnt/show", 10, 20)
 
 
-@pytest.mark.parametrize("command", ["projects", "orphans", "lineage"])
+def test_scan_without_roots_scans_the_catalogs_roots_again(cli_production, tmp_path, capsys):
+    root = tmp_path / "media"
+    root.mkdir()
+    wav = Path(cli_production.root) / "show" / "sound" / "wild_track.wav"
+    (root / "a.wav").write_bytes(wav.read_bytes())
+    catalog = str(tmp_path / "catalog.sqlite")
+    assert main(["scan", str(root), "--workers", "0", "--catalog", catalog]) == 0
+    (root / "b.wav").write_bytes(wav.read_bytes())
+    capsys.readouterr()
+    code, out, _ = _json(capsys, "scan", "--workers", "0", "--catalog", catalog, "--json")
+    assert code == 0
+    assert (out["roots"], out["assets"], out["reused"]) == ([str(root)], 2, 1)
+
+
+@pytest.mark.parametrize("command", ["scan", "projects", "orphans", "lineage"])
 def test_without_roots_a_command_says_the_catalog_has_none(command, tmp_path, capsys):
     catalog = tmp_path / "empty.sqlite"
     assert main([command, "--catalog", str(catalog)]) == 2
