@@ -31,7 +31,7 @@ def json_only_stdout(enabled: bool = True) -> Iterator[None]:
     """Route everything printed to stdout (Python or native, fd 1) to stderr while the
     block runs; `json_stream()` is the real stdout."""
     global _json_out
-    if not enabled or _json_out is not None:
+    if not enabled or _json_out is not None or sys.stdout is None:  # None: fd 1 was closed
         yield
         return
     python_out = sys.stdout
