@@ -131,10 +131,12 @@ def _configure_logging(verbose: int, debug: bool) -> None:
     level = logging.DEBUG if debug or verbose >= 2 else logging.INFO if verbose else None
     if level is None:
         return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))
     root = logging.getLogger()
-    root.addHandler(handler)
+    if not any(h.get_name() == "mediaopt-cli" for h in root.handlers):  # main() run again
+        handler = logging.StreamHandler(sys.stderr)
+        handler.set_name("mediaopt-cli")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))
+        root.addHandler(handler)
     # -v is about mediaopt; --debug opens everything (OTIO adapters, PIL, ...).
     (root if level == logging.DEBUG else log).setLevel(level)
 
