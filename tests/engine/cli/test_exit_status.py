@@ -217,3 +217,16 @@ def test_the_command_line_itself():
     assert status() == USAGE
     assert status("no-such-command") == USAGE
     assert status("--version") == OK
+
+
+def test_the_errors_named_in_status_py_exist() -> None:
+    """status.py names error classes rather than importing them (start-up); a renamed or
+    moved class must fail here, not turn a usage error into a traceback."""
+    import importlib
+
+    from mediaopt.engine.cli.status import PROBLEM_ERRORS, USAGE_ERRORS
+
+    for dotted in USAGE_ERRORS | PROBLEM_ERRORS:
+        module, _, name = dotted.rpartition(".")
+        found = getattr(importlib.import_module(module), name)
+        assert isinstance(found, type) and issubclass(found, Exception), dotted
