@@ -9,7 +9,6 @@ from mediaopt.engine.catalog import Catalog, default_catalog_path
 from mediaopt.engine.model import Asset, ScanSummary
 from mediaopt.engine.progress import Progress
 from mediaopt.engine.scan import describe
-from mediaopt.engine.scan import scan as _scan
 
 __all__ = ["Catalog", "info", "scan"]
 
@@ -29,6 +28,8 @@ def scan(
     the user's data directory). `workers` defaults to one per core; `low_impact` runs one
     worker at idle I/O priority and drops what it read from the page cache.
     """
+    from mediaopt.engine.scan.scanner import scan as _scan  # not paid by `info`
+
     if isinstance(roots, (str, os.PathLike)):
         roots = [roots]
     if isinstance(catalog, Catalog):

@@ -17,7 +17,7 @@ import msgspec
 import platformdirs
 
 from mediaopt.engine.catalog.schema import CatalogVersionError, migrate
-from mediaopt.engine.model import Asset, AssetKind
+from mediaopt.engine.model import Asset, AssetKind, ScannedRoot
 
 __all__ = ["Catalog", "CatalogVersionError", "StatsRow", "default_catalog_path", "parse_size"]
 
@@ -67,16 +67,47 @@ class Catalog:
     # -- writing, used by the scanner ------------------------------------------------
 
     def begin_scan(self, roots: list[str]) -> int:
-        cur = self.conn.execute(
-            "INSERT INTO scans (started, roots) VALUES (?, ?)", (time.time(), _encode(roots))
-        )
+        now = time.time()
+        with self._transaction():
+            cur = self.conn.execute(
+                "INSERT INTO scans (started, roots) VALUES (?, ?)", (now, _encode(roots))
+            )
+            # Recorded as the scan begins: a killed scan still cataloged what it reached.
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO roots (path, first_scanned) VALUES (?, ?)",
+                ((root, now) for root in roots),
+            )
         return int(cur.lastrowid or 0)
 
     def finish_scan(self, scan_id: int, summary: msgspec.Struct) -> None:
-        self.conn.execute(
-            "UPDATE scans SET finished = ?, summary = ? WHERE id = ?",
-            (time.time(), _encode(summary), scan_id),
+        now = time.time()
+        with self._transaction():
+            self.conn.execute(
+                "UPDATE scans SET finished = ?, summary = ? WHERE id = ?",
+                (now, _encode(summary), scan_id),
+            )
+            self.conn.execute(
+                "UPDATE roots SET last_scanned = ? WHERE path IN "
+                "(SELECT value FROM json_each((SELECT CAST(roots AS TEXT) FROM scans"
+                " WHERE id = ?)))",
+                (now, scan_id),
+            )
+
+    def scanned_roots(self) -> list[ScannedRoot]:
+        """Every folder a scan was given, with when, outermost first. A folder scanned
+        inside an earlier root is listed too (it has its own dates)."""
+        rows = self.conn.execute(
+            "SELECT path, first_scanned, last_scanned FROM roots ORDER BY path"
         )
+        return [ScannedRoot(path=p, first_scanned=f, last_scanned=last) for p, f, last in rows]
+
+    def roots(self) -> list[str]:
+        """The outermost scanned roots: where a command run without --root looks."""
+        kept: list[str] = []
+        for root in sorted({r.path for r in self.scanned_roots()}, key=len):
+            if not any(_under(root, k) for k in kept):
+                kept.append(root)
+        return sorted(kept)
 
     def identities_in(self, folder: str) -> dict[str, tuple[str, str | None]]:
         """path -> (identity, probe_key) of the assets cataloged in one folder."""

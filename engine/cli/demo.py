@@ -12,12 +12,14 @@ from __future__ import annotations
 import argparse
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mediaopt.engine import api
-from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.cli.output import BarProgress, console, human_bytes, interactive, table
-from mediaopt.engine.model import ScanSummary
-from mediaopt.engine.report import Section, build_report, write_html
+
+if TYPE_CHECKING:
+    from mediaopt.engine.catalog import Catalog
+    from mediaopt.engine.model import ScanSummary
+    from mediaopt.engine.report import Section
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -29,9 +31,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from mediaopt.engine import api
+    from mediaopt.engine.catalog import Catalog
     from mediaopt.engine.demo.commercial import build_sample_production
     from mediaopt.engine.demo.feature import build_orphan_production
     from mediaopt.engine.demo.render_folder import build_render_folder
+    from mediaopt.engine.report import build_report, write_html
 
     base = Path(args.dir or tempfile.mkdtemp(prefix="mediaopt-demo-")).resolve()
     root = base / "production"

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-import msgspec
-
-from mediaopt.engine import api
 from mediaopt.engine.cli.output import (
     add_catalog_option,
     add_json_option,
     console,
     print_json,
 )
-from mediaopt.engine.model import AssetStatus
+
+if TYPE_CHECKING:
+    from mediaopt.engine.model import Asset
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +26,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> Asset:
+    import msgspec
+
+    from mediaopt.engine import api
+
     asset = api.info(args.file, args.catalog)  # looks in the catalog only if one exists
     if args.json:
         print_json(asset)
@@ -49,4 +53,4 @@ def run(args: argparse.Namespace) -> int:
             console.print(
                 f"[bold]stream {stream.pop('index', 0)}[/bold]: {stream}", highlight=False
             )
-    return 0 if asset.status is not AssetStatus.ERROR else 1
+    return asset

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
+from typing import TYPE_CHECKING
 
-from mediaopt.engine.refs.config import Settings, load_settings
+if TYPE_CHECKING:
+    from mediaopt.engine.catalog import Catalog
+    from mediaopt.engine.refs.config import Settings
+
+log = logging.getLogger(__name__)
 
 
 def add_project_options(p: argparse.ArgumentParser) -> None:
@@ -31,7 +38,32 @@ def add_project_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dormant-days", type=float, metavar="N", help="idle days before dormant")
 
 
+def roots_from(given: list[str], catalog: Catalog, *, near: str | None = None) -> list[str]:
+    """The roots a command looks under: those given, else the roots the catalog has
+    scanned (never `/`: a name-only walk of a whole machine reads every folder on it, and
+    project files from unrelated work). `near`, a path the command is about, must lie under
+    one of the catalog's roots, else its own folder is the root."""
+    if given:
+        return given
+    scanned = catalog.roots()
+    if near is not None:
+        where = os.path.abspath(near)
+        if not any(where == r or where.startswith(r.rstrip(os.sep) + os.sep) for r in scanned):
+            folder = where if os.path.isdir(where) else os.path.dirname(where)
+            log.info("%s is under no scanned root; looking under %s", near, folder)
+            return [folder]
+    if not scanned:
+        raise ValueError(
+            f"no roots: the catalog {catalog.path} has none recorded; scan them first "
+            "(`mediaopt scan ROOT`) or name them with --root"
+        )
+    log.info("roots from the catalog: %s", ", ".join(scanned))
+    return scanned
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
+    from mediaopt.engine.refs.config import load_settings
+
     settings = load_settings(args.config)
     settings.path_map = [*settings.path_map, *args.map]
     if getattr(args, "dormant_days", None) is not None:

@@ -7,11 +7,10 @@ import enum
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 
-from mediaopt.adapters import read_project
-from mediaopt.engine.catalog import Catalog, default_catalog_path
 from mediaopt.engine.cli.output import (
     add_catalog_option,
     add_json_option,
@@ -20,7 +19,10 @@ from mediaopt.engine.cli.output import (
     print_json_lines,
     table,
 )
-from mediaopt.engine.model import Project, Reference, ReferenceTarget
+from mediaopt.engine.model import FileProblem, Project, Reference, ReferenceTarget
+
+if TYPE_CHECKING:
+    from mediaopt.engine.catalog import Catalog
 
 
 class Status(enum.StrEnum):
@@ -51,6 +53,8 @@ class RefsReport(msgspec.Struct, kw_only=True, omit_defaults=True):
     errors: list[str] = []
     notes: list[str] = []
     render_settings: dict[str, str] = {}
+    problems: list[FileProblem] = []
+    """The project file's reading errors, each naming the file."""
 
 
 def resolve(
@@ -92,8 +96,11 @@ def _exists(full: str, reference: Reference) -> bool:
 
 
 def report(path: str, catalog: Catalog | None = None) -> RefsReport:
+    from mediaopt.adapters import read_project
+
     project: Project = read_project(path)
     return RefsReport(
+        problems=[FileProblem(path=project.path, reason=e) for e in project.errors],
         path=project.path,
         kind=project.kind,
         name=project.name,
@@ -115,12 +122,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _catalog(args: argparse.Namespace) -> Catalog | None:
+    from mediaopt.engine.catalog import Catalog, default_catalog_path
+
     # Only an existing catalog is consulted: `refs` must not create one as a side effect.
     path = Path(args.catalog) if args.catalog else default_catalog_path()
     return Catalog(path) if path.is_file() else None
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> list[RefsReport]:
     catalog = _catalog(args)
     try:
         reports = list(_reports(args.projects, catalog))
@@ -132,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         for one in reports:
             _print(one)
-    return 1 if any(r.errors for r in reports) else 0
+    return reports
 
 
 def _reports(paths: list[str], catalog: Catalog | None) -> Iterator[RefsReport]:

@@ -5,21 +5,28 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mediaopt.engine.cli.output import (
     BarProgress,
     add_catalog_option,
     add_json_option,
     console,
+    errors,
     human_bytes,
     interactive,
     open_catalog,
     print_json,
     table,
 )
-from mediaopt.engine.model import DeclaredOutput, Recommendation, RenderAnalysis
-from mediaopt.engine.render import analyze as analysis
-from mediaopt.engine.render import charts, jobs, whatif
+
+if TYPE_CHECKING:
+    from mediaopt.engine.model import (
+        DeclaredOutput,
+        Recommendation,
+        RenderAnalysis,
+        RenderSettingsReport,
+    )
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -40,7 +47,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--candidates", nargs="+", metavar="NAME", help="e.g. zip dwab:45 piz+half, prores-hq"
     )
     w.add_argument("--quality", default="psnr:50", help="lossless, psnr:DB, ssim:V (psnr:50)")
-    w.add_argument("--samples", type=int, default=whatif.DEFAULT_SAMPLES, metavar="N")
+    w.add_argument("--samples", type=int, metavar="N", help="frames sampled (default 8)")
     w.add_argument("--spans", type=int, default=3, metavar="N", help="movies: spans sampled")
     w.add_argument("--span-frames", type=int, default=8, metavar="N", help="movies: span length")
     w.add_argument("--chart", metavar="FILE", help="also write the size/quality front (.png/.svg)")
@@ -73,24 +80,28 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(run=run_chart)
 
 
-def run_analyze(args: argparse.Namespace) -> int:
+def run_analyze(args: argparse.Namespace) -> RenderAnalysis:
+    from mediaopt.engine.render import analyze as analysis
+
     with open_catalog(args) as catalog:
         report = analysis.analyze(catalog, under=args.under)
     if args.json:
         print_json(report)
     else:
         show_analysis(report)
-    return 0
+    return report
 
 
-def run_what_if(args: argparse.Namespace) -> int:
+def run_what_if(args: argparse.Namespace) -> Recommendation:
+    from mediaopt.engine.render import charts, whatif
+
     with open_catalog(args) as catalog:
         asset = catalog.get(args.sequence)
     result = whatif.what_if(
         asset or args.sequence,
         candidates=args.candidates,
         quality=args.quality,
-        samples=args.samples,
+        samples=whatif.DEFAULT_SAMPLES if args.samples is None else args.samples,
         spans=args.spans,
         span_frames=args.span_frames,
         progress=BarProgress() if interactive(args) else None,
@@ -101,15 +112,17 @@ def run_what_if(args: argparse.Namespace) -> int:
         print_json(result)
     else:
         show_recommendation(result)
-    return 0
+    return result
 
 
-def run_settings(args: argparse.Namespace) -> int:
+def run_settings(args: argparse.Namespace) -> RenderSettingsReport:
+    from mediaopt.engine.model import FileProblem, RenderSettingsReport
     from mediaopt.engine.production.readers import read_project
     from mediaopt.engine.refs.pathmap import PathMap
     from mediaopt.engine.render.declared import declared_outputs
 
     projects = [read_project(path) for path in args.projects]
+    problems = [FileProblem(path=p.path, reason=e) for p in projects for e in p.errors]
     with open_catalog(args) as catalog:
         found = declared_outputs(
             projects,
@@ -118,14 +131,18 @@ def run_settings(args: argparse.Namespace) -> int:
             what_if_quality=args.what_if,
             progress=BarProgress() if interactive(args) else None,
         )
+    report = RenderSettingsReport(outputs=found, problems=problems)
     if args.json:
-        print_json(found)
-        return 0
+        print_json(report)
+        return report
     for output in found:
         show_declared(output)
+    for problem in problems:
+        errors.print(f"{problem.path}: {problem.reason}", markup=False, highlight=False)
     if not found:
-        console.print("no Write nodes or scene render outputs in these projects")
-    return 0
+        readable = "readable " if problems else ""
+        console.print(f"no Write nodes or scene render outputs in these {readable}projects")
+    return report
 
 
 def show_declared(output: DeclaredOutput) -> None:
@@ -156,6 +173,9 @@ def show_declared(output: DeclaredOutput) -> None:
 
 
 def run_chart(args: argparse.Namespace) -> int:
+    from mediaopt.engine.render import analyze as analysis
+    from mediaopt.engine.render import charts, jobs
+
     with open_catalog(args) as catalog:
         if args.kind == "settings":
             written = charts.bytes_per_frame_chart(

@@ -11,7 +11,6 @@ from mediaopt.engine.cli.output import (
     open_catalog,
     print_json,
 )
-from mediaopt.engine.report import build_report, write_html
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -25,6 +24,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from mediaopt.engine.report import build_report, write_html
+
     with open_catalog(args) as catalog:
         report = build_report(catalog, title=args.title, under=args.under)
     if args.json:

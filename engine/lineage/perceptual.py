@@ -24,6 +24,7 @@ from mediaopt.engine.fingerprint.image import INDEX_RADIUS, SAME_PICTURE
 from mediaopt.engine.fingerprint.index import near_pairs_between
 from mediaopt.engine.fingerprint.store import HashStore
 from mediaopt.engine.model import Asset, FileProblem, LineageEdge, LineageKind
+from mediaopt.engine.progress import NullProgress, Progress
 from mediaopt.engine.refs.index import Entry
 
 KINDS = ("video", "sequence")
@@ -51,9 +52,12 @@ def cached_prints(catalog: Catalog, roots: list[str]) -> dict[str, video.VideoPr
     return {path: _print(data) for path, data in rows if _under(path, bases)}
 
 
-def fingerprint_missing(catalog: Catalog, roots: list[str]) -> list[FileProblem]:
+def fingerprint_missing(
+    catalog: Catalog, roots: list[str], *, progress: Progress | None = None
+) -> list[FileProblem]:
     """Fingerprint the movies and sequences under the roots that have no cached print
     (decoding a few sampled frames of each); returns the files that could not be."""
+    progress = progress or NullProgress()
     bases = [r.rstrip(os.sep) + os.sep for r in roots]
     store = HashStore(catalog)
     rows = catalog.conn.execute(
@@ -64,9 +68,10 @@ def fingerprint_missing(catalog: Catalog, roots: list[str]) -> list[FileProblem]
         (video.METHOD, *KINDS),
     ).fetchall()  # written to while read: the cursor must not see its own inserts
     problems: list[FileProblem] = []
+    rows = [row for row in rows if _under(row[0], bases)]
+    progress.phase("fingerprinting", total=len(rows))
     for path, identity, record in rows:
-        if not _under(path, bases):
-            continue
+        progress.advance(1)
         try:
             value, thumb = video.video_print(_asset(record))
         except MediaDecodeError as exc:

@@ -16,7 +16,7 @@ def lineage_in(session: Session, under: str | None = None) -> LineageReport:
         where = os.path.abspath(under)
         edges = [e for e in edges if _touches(e.source, where) or _touches(e.derivative, where)]
     ordered = sorted(edges, key=lambda e: (-e.confidence, e.source, e.derivative))
-    return LineageReport(edges=ordered)
+    return LineageReport(edges=ordered, problems=session.reading_problems())
 
 
 def _touches(path: str, where: str) -> bool:

@@ -7,6 +7,7 @@ import enum
 import msgspec
 
 from mediaopt.engine.model.projects import Reference
+from mediaopt.engine.model.scan import FileProblem
 
 
 class OrphanCategory(enum.StrEnum):
@@ -86,6 +87,8 @@ class OrphanReport(msgspec.Struct, kw_only=True):
     kept_in_folder_projects: int = 0
     """Assets kept because they lie under one of `folder_projects`."""
     orphan_bytes: int = 0
+    problems: list[FileProblem] = []
+    """Project files that could not be read: what they use is uncertain, never orphaned."""
 
 
 class ProjectSummary(msgspec.Struct, kw_only=True):
@@ -120,3 +123,5 @@ class ProjectsReport(msgspec.Struct, kw_only=True):
     roots: list[str]
     dormant_days: float
     projects: list[ProjectSummary] = []
+    problems: list[FileProblem] = []
+    """Project files that could not be read."""

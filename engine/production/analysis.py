@@ -9,6 +9,7 @@ from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.lineage.report import lineage_in
 from mediaopt.engine.model import LineageReport, OrphanReport, ProjectsReport
 from mediaopt.engine.production.session import open_session
+from mediaopt.engine.progress import Progress
 from mediaopt.engine.projects.orphans import orphans_in
 from mediaopt.engine.projects.summary import summarise_projects
 from mediaopt.engine.refs.config import DEFAULT_DORMANT_DAYS, DEFAULT_GRACE_DAYS, Settings
@@ -67,12 +68,21 @@ def find_orphans(
     dormant_days: float = DEFAULT_DORMANT_DAYS,
     now: float | None = None,
     unreadable_scope_depth: int | None = None,
+    progress: Progress | None = None,
 ) -> OrphanReport:
     """The orphan report for `roots`. `projects` are project files to honour; when none
     are given, every project file cataloged under the roots is read. A project that
     cannot be read makes everything under the roots uncertain, or with
     `unreadable_scope_depth` N, everything in the first N folders under its root."""
     session = open_session(
-        catalog, roots, projects=projects, path_map=path_map, dormant_days=dormant_days, now=now
+        catalog,
+        roots,
+        projects=projects,
+        path_map=path_map,
+        dormant_days=dormant_days,
+        now=now,
+        progress=progress,
     )
+    if progress is not None:
+        progress.phase("checking orphan candidates on disk")
     return orphans_in(session, grace_days=grace_days, unreadable_scope_depth=unreadable_scope_depth)

@@ -14,6 +14,7 @@ from mediaopt.engine.lineage.jobs import job_edges
 from mediaopt.engine.lineage.perceptual import cached_prints, fingerprint_missing, perceptual_edges
 from mediaopt.engine.model import FileProblem, Project, RenderJob
 from mediaopt.engine.production.readers import project_extensions, project_kind, read_project
+from mediaopt.engine.progress import NullProgress, Progress
 from mediaopt.engine.refs.config import DEFAULT_DORMANT_DAYS
 from mediaopt.engine.refs.index import CatalogIndex
 from mediaopt.engine.refs.pathmap import PathMap
@@ -59,6 +60,7 @@ def read_projects(
     dormant_days: float,
     now: float | None = None,
     explicit: bool = False,
+    progress: Progress | None = None,
 ) -> list[ResolvedProject]:
     """Read and resolve each project, and every project file they reference in turn (a
     timeline nesting another, an AAF composing AAFs): what a nested project uses is used
@@ -73,6 +75,8 @@ def read_projects(
             continue
         rp = resolve_project(read_project(path), path, index, path_map, dormant_days, now, explicit)
         read[path] = rp
+        if progress is not None:
+            progress.advance(1)
         nested[path] = _nested_projects(rp, index)
         queue += [n for n in nested[path] if n not in read]
     # What a nested project uses is used by its parent, so it is as active as the parent,
@@ -108,22 +112,33 @@ def open_session(
     now: float | None = None,
     jobs: list[RenderJob] | None = None,
     fingerprint: bool = False,
+    progress: Progress | None = None,
 ) -> Session:
     """Index the catalog, read `projects` (or those found under the roots when none are
     given), resolve their references and gather lineage under the roots.
 
     Given a Catalog (not an index), lineage also uses its recorded render jobs (unless
     `jobs` are given) and its cached video fingerprints; `fingerprint` first decodes
-    sampled frames of the movies and sequences under the roots that have none."""
+    sampled frames of the movies and sequences under the roots that have none.
+    `progress` hears of each project read and each file fingerprinted."""
+    progress = progress or NullProgress()
     index = catalog if isinstance(catalog, CatalogIndex) else CatalogIndex.from_catalog(catalog)
     db = catalog if isinstance(catalog, Catalog) else None
     roots = [os.path.abspath(r) for r in roots]
     path_map = path_map or PathMap()
     now = time.time() if now is None else now
     explicit = bool(projects)
+    progress.phase("finding projects")
     paths = projects if projects else discover_projects(index, roots)
+    progress.phase("reading projects", total=len(paths))
     read = read_projects(
-        paths, index, path_map, dormant_days=dormant_days, now=now, explicit=explicit
+        paths,
+        index,
+        path_map,
+        dormant_days=dormant_days,
+        now=now,
+        explicit=explicit,
+        progress=progress,
     )
     # Inference runs per root: reel and clip names (A001C003) recur on every production,
     # so a match between two shows' roots is a coincidence, not a derivation.
@@ -138,7 +153,7 @@ def open_session(
     problems: list[FileProblem] = []
     if db is not None:
         if fingerprint:
-            problems = fingerprint_missing(db, roots)
+            problems = fingerprint_missing(db, roots, progress=progress)
         linked = {frozenset((e.source, e.derivative)) for e in edges}
         edges += perceptual_edges(index.under(roots), cached_prints(db, roots), linked)
     return Session(index=index, roots=roots, projects=read, edges=edges, now=now, problems=problems)

@@ -46,7 +46,7 @@ def orphans_in(
     grace_days: float = DEFAULT_GRACE_DAYS,
     unreadable_scope_depth: int | None = None,
 ) -> OrphanReport:
-    return classify(
+    report = classify(
         session.index,
         session.roots,
         session.projects,
@@ -55,6 +55,8 @@ def orphans_in(
         now=session.now,
         unreadable_scope_depth=unreadable_scope_depth,
     )
+    report.problems = session.reading_problems()
+    return report
 
 
 def classify(

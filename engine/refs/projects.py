@@ -92,3 +92,14 @@ class Session(msgspec.Struct, kw_only=True):
     now: float
     problems: list[FileProblem] = []
     """Files that could not be fingerprinted for perceptual lineage."""
+
+    def reading_problems(self) -> list[FileProblem]:
+        """What could not be read: each unreadable project file (with its first error),
+        then the files that could not be fingerprinted. Every report built on a session
+        carries these as its `problems`."""
+        unreadable = [
+            FileProblem(path=rp.project.path, reason=rp.project.errors[0])
+            for rp in self.projects
+            if rp.failed
+        ]
+        return [*unreadable, *self.problems]

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from scipy import stats
 
+from mediaopt.engine.fingerprint.errors import MediaDecodeError
 from mediaopt.engine.model import Asset, AssetKind, Recommendation, WhatIfCandidate
 from mediaopt.engine.progress import NullProgress, Progress
 from mediaopt.engine.render import codecs, reencode
@@ -81,8 +82,10 @@ def what_if(
             kept_sizes.append(size)
         except RuntimeError as exc:
             problems.append(f"frame {frame} skipped: {exc}")
-    if not decoded:
-        raise ValueError(f"{asset.path}: no sample frame could be decoded ({'; '.join(problems)})")
+    if not decoded:  # the files' problem (exit status 1), not the user's
+        raise MediaDecodeError(
+            asset.path, f"no sample frame could be decoded ({'; '.join(problems)})"
+        )
     fmt = asset.format or ""
     tried = (
         [codecs.candidate_named(n, fmt) for n in candidates]

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-from mediaopt.engine.model import Asset
-from mediaopt.engine.scan import assemble
 from mediaopt.engine.scan.errors import ScanError
-from mediaopt.engine.scan.probe import probe_file
-from mediaopt.engine.scan.sequences import group_sequences
-from mediaopt.engine.scan.walk import Walker
+
+if TYPE_CHECKING:
+    from mediaopt.engine.model import Asset
+
+# The probes, the walker and the sequence grouping are imported when a file is described,
+# not with the scan package: a probe worker imports the package and needs none of them.
 
 
 def describe(path: str | os.PathLike[str]) -> Asset:
     """Probe a file, a sequence's `####` pattern, or one frame of a sequence (which
     describes the whole sequence it belongs to)."""
+    from mediaopt.engine.scan import assemble
+    from mediaopt.engine.scan.probe import probe_file
+
     text = os.path.abspath(os.fspath(path))
     folder = os.path.dirname(text)
     if "#" in os.path.basename(text) or _maybe_frame(text):
@@ -32,6 +37,9 @@ def _maybe_frame(path: str) -> bool:
 
 
 def _sequence_containing(folder: str, path: str):
+    from mediaopt.engine.scan.sequences import group_sequences
+    from mediaopt.engine.scan.walk import Walker
+
     listing, _ = Walker([folder], threads=1).list_folder(folder)
     if listing.error:
         return None

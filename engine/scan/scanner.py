@@ -22,23 +22,13 @@ from mediaopt.engine.model import Asset, AssetKind, AssetStatus, FileProblem, Sc
 from mediaopt.engine.progress import NullProgress, Progress
 from mediaopt.engine.scan import assemble
 from mediaopt.engine.scan.errors import ScanError
-from mediaopt.engine.scan.lowimpact import be_gentle
-from mediaopt.engine.scan.probe import probe_file
 from mediaopt.engine.scan.sequences import FrameGroup, group_sequences
 from mediaopt.engine.scan.walk import FileEntry, Walker
+from mediaopt.engine.scan.worker import PRELOAD, init_worker, probe_many
 
 _FLUSH_ROWS = 256
 _FLUSH_SECONDS = 1.0
 _IN_FLIGHT_PER_WORKER = 8
-
-
-def probe_many(paths: list[str], low_impact: bool) -> list[Asset]:
-    return [probe_file(p, low_impact=low_impact) for p in paths]
-
-
-def _init_worker(low_impact: bool) -> None:
-    if low_impact:
-        be_gentle()
 
 
 class _Job(msgspec.Struct):
@@ -62,12 +52,13 @@ class _Prober:
     def _new_pool(self) -> ProcessPoolExecutor:
         # forkserver: the walker's threads are running, and fork() with threads is unsafe.
         ctx = multiprocessing.get_context("forkserver")
-        # Import the probers (OpenImageIO, MediaInfo: ~0.3 s CPU) once in the fork server
-        # rather than in every worker. `__main__` is the standard library's default; the
-        # CLI's __main__ happens to import them, a host's or a script's need not.
-        ctx.set_forkserver_preload(["__main__", __name__])
+        # Import the probers (OpenImageIO, MediaInfo) once in the fork server rather than
+        # in every worker, and nothing else: the worker module imports only the probes.
+        # `__main__` is preloaded too (the standard library's default), so that workers do
+        # not each import it again; the CLI's imports no engine.
+        ctx.set_forkserver_preload(["__main__", *PRELOAD])
         return ProcessPoolExecutor(
-            self.workers, mp_context=ctx, initializer=_init_worker, initargs=(self.low_impact,)
+            self.workers, mp_context=ctx, initializer=init_worker, initargs=(self.low_impact,)
         )
 
     def submit(self, job: _Job) -> list[tuple[_Job, list[Asset]]]:
