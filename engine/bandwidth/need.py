@@ -34,6 +34,7 @@ from mediaopt.engine.model import (
     WorkflowNeed,
 )
 from mediaopt.engine.scan import describe as probe_now
+from mediaopt.engine.scan import notation
 
 _PLAYABLE = (AssetKind.VIDEO, AssetKind.AUDIO, AssetKind.SEQUENCE)
 
@@ -51,7 +52,8 @@ def describer(catalog: Catalog | None) -> Callable[[str], Asset]:
     nothing is written to the catalog)."""
 
     def describe(path: str) -> Asset:
-        found = catalog.get(path) if catalog is not None else None
+        # `%04d`, `@@@@`, `$F4`: the catalog holds the `####` spelling.
+        found = catalog.get(notation.hashes(path)) if catalog is not None else None
         return found if found is not None else probe_now(path)
 
     return describe

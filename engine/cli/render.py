@@ -4,6 +4,7 @@ measured by re-encoding sample frames (what-if), and charts of both."""
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from mediaopt.engine.cli.output import (
@@ -20,6 +21,7 @@ from mediaopt.engine.cli.output import (
 from mediaopt.engine.model import DeclaredOutput, Recommendation, RenderAnalysis
 from mediaopt.engine.render import analyze as analysis
 from mediaopt.engine.render import charts, jobs, whatif
+from mediaopt.engine.scan import notation
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -85,7 +87,7 @@ def run_analyze(args: argparse.Namespace) -> int:
 
 def run_what_if(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
-        asset = catalog.get(args.sequence)
+        asset = catalog.get(notation.hashes(os.path.abspath(args.sequence)))
     result = whatif.what_if(
         asset or args.sequence,
         candidates=args.candidates,

@@ -12,9 +12,6 @@ from __future__ import annotations
 import os
 from typing import NamedTuple
 
-import fileseq
-
-_STYLE = fileseq.PAD_STYLE_HASH1  # one `#` per digit, as the catalog writes patterns
 _TOKEN_MARKS = ("#", "@", "%", "$F", "<UDIM>")
 
 
@@ -50,14 +47,17 @@ def parse(path: str) -> FramePattern | None:
     name = os.path.basename(path)
     if not any(mark in name for mark in _TOKEN_MARKS):
         return None
+    import fileseq  # here, not at import: ~0.1 s that a plain path never needs
+
+    style = fileseq.PAD_STYLE_HASH1  # one `#` per digit, as the catalog writes patterns
     try:
-        seq = fileseq.FileSequence(path, pad_style=_STYLE, allow_subframes=False)
+        seq = fileseq.FileSequence(path, pad_style=style, allow_subframes=False)
     except (fileseq.ParseException, ValueError):
         return None
     token = seq.padding()
     if not token or seq.frameSet() is not None:
         return None
-    padding = fileseq.FileSequence.getPaddingNum(token, pad_style=_STYLE)
+    padding = fileseq.FileSequence.getPaddingNum(token, pad_style=style)
     return FramePattern(seq.dirname() + seq.basename(), seq.extension(), max(1, padding), token)
 
 
