@@ -18,6 +18,7 @@ from mediaopt.engine.cli.output import (
     print_json,
     table,
 )
+from mediaopt.engine.cli.project_options import add_path_map_options, path_map_from
 from mediaopt.engine.model import DeclaredOutput, Recommendation, RenderAnalysis
 from mediaopt.engine.render import analyze as analysis
 from mediaopt.engine.render import charts, jobs, whatif
@@ -54,9 +55,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "settings", help="Write nodes / scene outputs: declared settings vs what is on disk"
     )
     d.add_argument("projects", nargs="+", metavar="PROJECT_FILE", help=".nk or .blend files")
-    d.add_argument(
-        "--map", action="append", default=[], metavar="WRITTEN=LOCAL", help="path mapping"
-    )
+    add_path_map_options(d)
     d.add_argument(
         "--what-if",
         dest="what_if",
@@ -108,7 +107,6 @@ def run_what_if(args: argparse.Namespace) -> int:
 
 def run_settings(args: argparse.Namespace) -> int:
     from mediaopt.engine.production.readers import read_project
-    from mediaopt.engine.refs.pathmap import PathMap
     from mediaopt.engine.render.declared import declared_outputs
 
     projects = [read_project(path) for path in args.projects]
@@ -116,7 +114,7 @@ def run_settings(args: argparse.Namespace) -> int:
         found = declared_outputs(
             projects,
             catalog,
-            path_map=PathMap.parse(args.map),
+            path_map=path_map_from(args),
             what_if_quality=args.what_if,
             progress=BarProgress() if interactive(args) else None,
         )
