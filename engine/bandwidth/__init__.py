@@ -23,6 +23,7 @@ from mediaopt.engine.bandwidth.timeline import timeline_curve
 from mediaopt.engine.bandwidth.workflows import DEFAULT_WORKFLOWS, load_workflows
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.model import CheckReport, NeedReport, StorageMeasurement
+from mediaopt.engine.refs.pathmap import PathMap
 
 __all__ = [
     "DEFAULT_HEADROOM",
@@ -58,11 +59,19 @@ def will_it_work(
     throttle: Throttle | None = None,
     low_impact: bool = False,
     chart: str | os.PathLike[str] | None = None,
+    path_map: PathMap | None = None,
 ) -> CheckReport:
     """Need, measurement and verdicts for a timeline, asset or folder. `storage` is a
-    path to measure or an earlier measurement; by default the folder holding the media."""
+    path to measure or an earlier measurement; by default the folder holding the media.
+    `path_map` maps a timeline's media paths as for every command (refs/pathmap.py)."""
     profiles = load_workflows(workflows_file)
-    report = need(subject, catalog=catalog, workflows=workflows, workflows_file=workflows_file)
+    report = need(
+        subject,
+        catalog=catalog,
+        workflows=workflows,
+        workflows_file=workflows_file,
+        path_map=path_map,
+    )
     if not isinstance(storage, StorageMeasurement):
         storage = measure(
             storage or media_folder(report),

@@ -33,6 +33,7 @@ from mediaopt.engine.model import (
     Workflow,
     WorkflowNeed,
 )
+from mediaopt.engine.refs.pathmap import PathMap
 from mediaopt.engine.scan import describe as probe_now
 from mediaopt.engine.scan import notation
 
@@ -67,14 +68,22 @@ def need(
     workflows_file: str | os.PathLike[str] | None = None,
     fps: float | None = None,
     read_index: bool = True,
+    path_map: PathMap | None = None,
 ) -> NeedReport:
     """What `path` needs from storage: a timeline file (its curve), one asset (a file or a
-    `####` pattern), or a folder (its cataloged media, else the files probed now)."""
+    `####` pattern), or a folder (its cataloged media, else the files probed now).
+    `path_map` maps a timeline's media paths written on another machine."""
     profiles = select(load_workflows(workflows_file), workflows)
     text = os.path.abspath(os.fspath(path))
     if is_timeline(text):
         with Profiles(catalog) as rates:
-            curve = timeline_curve(text, describer(catalog), read_index=read_index, profiles=rates)
+            curve = timeline_curve(
+                text,
+                describer(catalog),
+                read_index=read_index,
+                profiles=rates,
+                path_map=path_map,
+            )
         return NeedReport(
             subject=text,
             timeline=curve,

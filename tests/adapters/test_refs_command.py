@@ -63,12 +63,14 @@ def _macos_cut(tmp_path: Path, cached_media) -> tuple[Path, Path, Path]:
     scan([local], catalog=catalog, workers=0)
 
     track = otio.schema.Track()
+    rt, tr = otio.opentime.RationalTime, otio.opentime.TimeRange
     track.append(
         otio.schema.Clip(
             name="A001C003",
             media_reference=otio.schema.ExternalReference(
                 target_url="file:///Volumes/Projects/show/plates/A001C003.mov"
             ),
+            source_range=tr(rt(0, 24), rt(6, 24)),
         )
     )
     track.append(
@@ -81,10 +83,9 @@ def _macos_cut(tmp_path: Path, cached_media) -> tuple[Path, Path, Path]:
                 start_frame=1001,
                 frame_zero_padding=4,
                 rate=24,
-                available_range=otio.opentime.TimeRange(
-                    otio.opentime.RationalTime(0, 24), otio.opentime.RationalTime(3, 24)
-                ),
+                available_range=tr(rt(0, 24), rt(3, 24)),
             ),
+            source_range=tr(rt(0, 24), rt(3, 24)),
         )
     )
     timeline = otio.schema.Timeline(name="cut")
@@ -123,3 +124,20 @@ def test_refs_takes_the_path_map_from_the_config_file(tmp_path: Path, cached_med
         ("on_disk", str(plates / "A001C003.mov")),
         ("on_disk", str(plates / "plate.####.exr")),
     ]
+
+
+def test_bandwidth_need_maps_the_timelines_paths_like_refs(tmp_path: Path, cached_media):
+    cut, local, catalog = _macos_cut(tmp_path, cached_media)
+    command = [sys.executable, "-m", "mediaopt.engine.cli", "bandwidth", "need", str(cut)]
+    env = {"MEDIAOPT_CATALOG": str(catalog), "PATH": ""}
+    mapped = subprocess.run(
+        [*command, "--map", f"/Volumes/Projects={local}", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    unmapped = subprocess.run([*command, "--json"], capture_output=True, text=True, env=env)
+
+    clips = json.loads(mapped.stdout)["timeline"]["clips"]
+    assert [c.get("problem") for c in clips] == [None, None]
+    assert all(c.get("problem") for c in json.loads(unmapped.stdout)["timeline"]["clips"])
