@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 from mediaopt.engine.catalog import Catalog, default_catalog_path
-from mediaopt.engine.model import Asset, ScanSummary
+from mediaopt.engine.model import Asset, ScanSummary, notation
 from mediaopt.engine.progress import Progress
-from mediaopt.engine.scan import describe, notation
+from mediaopt.engine.scan import describe
 from mediaopt.engine.scan import scan as _scan
 
 __all__ = ["Catalog", "info", "scan"]

@@ -32,10 +32,10 @@ from mediaopt.engine.model import (
     TimelineCurve,
     Workflow,
     WorkflowNeed,
+    notation,
 )
 from mediaopt.engine.refs.pathmap import PathMap
 from mediaopt.engine.scan import describe as probe_now
-from mediaopt.engine.scan import notation
 
 _PLAYABLE = (AssetKind.VIDEO, AssetKind.AUDIO, AssetKind.SEQUENCE)
 

@@ -19,12 +19,11 @@ from mediaopt.engine.cli.output import (
     table,
 )
 from mediaopt.engine.cli.project_options import add_path_map_options, path_map_from
-from mediaopt.engine.model import Project, Reference, ReferenceTarget
+from mediaopt.engine.model import Project, Reference, ReferenceTarget, notation
 from mediaopt.engine.production.readers import read_project
 from mediaopt.engine.refs.index import CatalogIndex
 from mediaopt.engine.refs.pathmap import PathMap
 from mediaopt.engine.refs.resolve import resolve as resolve_reference
-from mediaopt.engine.scan import notation
 
 
 class Status(enum.StrEnum):

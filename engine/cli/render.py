@@ -19,10 +19,9 @@ from mediaopt.engine.cli.output import (
     table,
 )
 from mediaopt.engine.cli.project_options import add_path_map_options, path_map_from
-from mediaopt.engine.model import DeclaredOutput, Recommendation, RenderAnalysis
+from mediaopt.engine.model import DeclaredOutput, Recommendation, RenderAnalysis, notation
 from mediaopt.engine.render import analyze as analysis
 from mediaopt.engine.render import charts, jobs, whatif
-from mediaopt.engine.scan import notation
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 import msgspec
 
 from mediaopt.engine.catalog import Catalog
-from mediaopt.engine.scan import notation
+from mediaopt.engine.model import notation
 
 _TRAILING_FRAME = re.compile(r"^(.*?[._-]?)(-?\d+)(\.[^./]+)$")
 _SEPARATORS = "._- "

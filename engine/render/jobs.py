@@ -14,8 +14,8 @@ import time
 import msgspec
 
 from mediaopt.engine.catalog import Catalog
-from mediaopt.engine.model import Asset, AssetStatus, RenderJob
-from mediaopt.engine.scan import assemble, notation
+from mediaopt.engine.model import Asset, AssetStatus, RenderJob, notation
+from mediaopt.engine.scan import assemble
 from mediaopt.engine.scan.probe import probe_file
 from mediaopt.engine.scan.sequences import group_sequences
 from mediaopt.engine.scan.walk import Walker

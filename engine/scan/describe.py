@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from mediaopt.engine.model import Asset
-from mediaopt.engine.scan import assemble, notation, stills
+from mediaopt.engine.model import Asset, notation
+from mediaopt.engine.scan import assemble, stills
 from mediaopt.engine.scan.errors import ScanError
 from mediaopt.engine.scan.probe import probe_file
 from mediaopt.engine.scan.sequences import FrameGroup, group_sequences

@@ -29,8 +29,10 @@ def comp(tmp_path_factory) -> Path:
     return folder
 
 
-def test_what_if_json_on_a_float_exr_render_prints_parseable_json(comp, capsys) -> None:
-    code = main(["render", "what-if", str(comp / "comp.%04d.exr"), "--samples", "3", "--json"])
+def test_what_if_json_on_a_float_exr_render_prints_parseable_json(comp, capsys, tmp_path) -> None:
+    pattern = str(comp / "comp.%04d.exr")
+    catalog = str(tmp_path / "catalog.sqlite")
+    code = main(["render", "what-if", pattern, "--samples", "3", "--catalog", catalog, "--json"])
     out = capsys.readouterr().out
     assert code == 0
     record = msgspec.json.decode(out, type=Recommendation)

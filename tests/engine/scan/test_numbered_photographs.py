@@ -99,8 +99,9 @@ def test_a_photograph_added_to_the_folder_is_probed_alone(shoot, tmp_path) -> No
     assert len(kinds) == 9 and set(kinds.values()) == {AssetKind.IMAGE}
 
 
-def test_info_on_a_numbered_photograph_describes_that_photograph(shoot) -> None:
+def test_info_on_a_numbered_photograph_describes_that_photograph(shoot, tmp_path) -> None:
     asset = describe(shoot / "day1" / "name_05.jpg")
     assert asset.kind is AssetKind.IMAGE
     assert asset.path.endswith("name_05.jpg")
-    assert api.info(shoot / "render" / "shot.1003.png").path.endswith("shot.####.png")
+    no_catalog = tmp_path / "absent.sqlite"
+    assert api.info(shoot / "render" / "shot.1003.png", no_catalog).path.endswith("shot.####.png")

@@ -3,8 +3,10 @@
 Hosts and farms each spell "the frame number goes here" their own way: `####` (Nuke,
 Houdini's ROPs, Deadline), `@@@@` (Katana, RenderMan), `%04d` (Nuke, FFmpeg), `$F4`
 (Houdini), `<UDIM>` (texture tiles). The catalog writes one `#` per digit; every command
-that takes a path, and the resolver reading a project's references, turns what it was
-given into that through `parse` and `hashes`, so no other module knows the notations.
+that takes a path, the project readers and the resolver turn what they were given into
+that through `parse` and `hashes`, so no other module knows the notations. It sits with
+the records, the lowest layer, because the readers (which may import only the model)
+need it too.
 """
 
 from __future__ import annotations
