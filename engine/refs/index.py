@@ -98,7 +98,7 @@ def stems(path: str) -> set[str]:
 
 def sequence_key(pattern: str) -> tuple[str, str, int | None] | None:
     """(text before the frame token, text after it, padding) of a pattern in any frame
-    notation (`####`, `%04d`, `$F4`, `@@@@`, `<UDIM>`; scan.notation reads them); padding
+    notation (`####`, `%04d`, `$F4`, `@@@@`, `<UDIM>`; model.notation reads them); padding
     1 is a natural-width token (`%d`, `$F`, `#`). None when it holds no frame token."""
     found = notation.parse(pattern)
     return (found.head, found.tail, found.padding) if found else None
