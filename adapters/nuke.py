@@ -179,8 +179,8 @@ def frame_pattern(path: str) -> tuple[str, str | None]:
     """The path with its frame number as one `#` per digit of padding (`%04d`, `$F4` ->
     `####`), and a note when the numbers are not zero-padded (`%d`, `$F`)."""
     found = notation.parse(path)
-    if found is None:
-        return path, None
+    if found is None or found.udim:
+        return path, None  # `<UDIM>` stays: the resolver reads it as "every tile"
     unpadded = found.token in ("%d", "$F")
     return found.hashes, ("frame numbers are not zero-padded" if unpadded else None)
 
