@@ -36,6 +36,13 @@ def production(tmp_path_factory) -> dict:
     dupes._grade(Image.open(root / "plates/png/plate.1003.png").convert("RGB")).save(
         review / "graded_still.png"
     )
+    # A web export whose names form a numbered run and whose EXIF was stripped: the scan
+    # can only call it a sequence, `web_##.jpg`.
+    export = root / "export"
+    export.mkdir()
+    for number, original in enumerate(originals):
+        with Image.open(original) as opened:
+            opened.convert("RGB").resize((96, 96)).save(export / f"web_{number:02d}.jpg")
     catalog = tmp_path_factory.mktemp("cat") / "catalog.sqlite"
     api.scan([root], catalog, workers=0)
     return {"root": root, "copies": copies, "catalog": catalog}
@@ -100,3 +107,16 @@ def test_info_takes_one_frames_path_from_the_catalog(production, capsys) -> None
     assert code == 0
     assert record["path"] == str(root / "plates/exr/plate.####.exr")
     assert record["sequence"]["frame_count"] == 8
+
+
+def test_a_camera_original_is_never_the_copy_of_a_numbered_export(production, near) -> None:
+    originals = {str(o) for o in production["copies"]}
+    export = str(production["root"] / "export" / "web_##.jpg")
+    with_export = [g for g in near.groups if any(m.sequence == export for m in g.members)]
+    assert len(with_export) == len(originals)
+    for group in with_export:
+        assert group.keep in originals
+        frames = [m for m in group.members[1:] if m.frame is not None]
+        assert frames and group.reclaimable_bytes == sum(
+            m.bytes for m in group.members[1:] if m.frame is None
+        )
