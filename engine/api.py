@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from mediaopt.engine.catalog import Catalog, default_catalog_path
-from mediaopt.engine.model import Asset, ScanSummary
+from mediaopt.engine.model import Asset, ScanSummary, notation
 from mediaopt.engine.progress import Progress
 from mediaopt.engine.scan import describe
 
@@ -68,7 +68,8 @@ def info(
 
 
 def _from_catalog_or_probe(path: str | os.PathLike[str], catalog: Catalog) -> Asset:
-    found = catalog.get(path)
+    # `plate.%04d.exr` is the catalog's `plate.####.exr`; a frame's path finds its sequence.
+    found = catalog.get(notation.hashes(os.path.abspath(os.fspath(path))))
     if found is not None and _unchanged(found):
         return found
     return describe(path)

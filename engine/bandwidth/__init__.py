@@ -24,6 +24,7 @@ from mediaopt.engine.bandwidth.workflows import DEFAULT_WORKFLOWS, load_workflow
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.model import CheckReport, NeedReport, StorageMeasurement
 from mediaopt.engine.progress import Progress
+from mediaopt.engine.refs.pathmap import PathMap
 
 __all__ = [
     "DEFAULT_HEADROOM",
@@ -60,9 +61,11 @@ def will_it_work(
     low_impact: bool = False,
     chart: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
+    path_map: PathMap | None = None,
 ) -> CheckReport:
     """Need, measurement and verdicts for a timeline, asset or folder. `storage` is a
-    path to measure or an earlier measurement; by default the folder holding the media."""
+    path to measure or an earlier measurement; by default the folder holding the media.
+    `path_map` maps a timeline's media paths as for every command (refs/pathmap.py)."""
     profiles = load_workflows(workflows_file)
     report = need(
         subject,
@@ -70,6 +73,7 @@ def will_it_work(
         workflows=workflows,
         workflows_file=workflows_file,
         progress=progress,
+        path_map=path_map,
     )
     if not isinstance(storage, StorageMeasurement):
         storage = measure(

@@ -32,8 +32,10 @@ from mediaopt.engine.model import (
     TimelineCurve,
     Workflow,
     WorkflowNeed,
+    notation,
 )
 from mediaopt.engine.progress import NullProgress, Progress
+from mediaopt.engine.refs.pathmap import PathMap
 from mediaopt.engine.scan import describe as probe_now
 
 _PLAYABLE = (AssetKind.VIDEO, AssetKind.AUDIO, AssetKind.SEQUENCE)
@@ -52,7 +54,8 @@ def describer(catalog: Catalog | None) -> Callable[[str], Asset]:
     nothing is written to the catalog)."""
 
     def describe(path: str) -> Asset:
-        found = catalog.get(path) if catalog is not None else None
+        # `%04d`, `@@@@`, `$F4`: the catalog holds the `####` spelling.
+        found = catalog.get(notation.hashes(path)) if catalog is not None else None
         return found if found is not None else probe_now(path)
 
     return describe
@@ -67,17 +70,25 @@ def need(
     fps: float | None = None,
     read_index: bool = True,
     progress: Progress | None = None,
+    path_map: PathMap | None = None,
 ) -> NeedReport:
     """What `path` needs from storage: a timeline file (its curve), one asset (a file or a
     `####` pattern), or a folder (its cataloged media, else the files probed now).
-    `progress` hears of each asset whose data rate is read."""
+    `progress` hears of each asset whose data rate is read; `path_map` maps a timeline's
+    media paths written on another machine."""
     progress = progress or NullProgress()
     profiles = select(load_workflows(workflows_file), workflows)
     text = os.path.abspath(os.fspath(path))
     if is_timeline(text):
         progress.phase("reading the timeline's media")
         with Profiles(catalog) as rates:
-            curve = timeline_curve(text, describer(catalog), read_index=read_index, profiles=rates)
+            curve = timeline_curve(
+                text,
+                describer(catalog),
+                read_index=read_index,
+                profiles=rates,
+                path_map=path_map,
+            )
         return NeedReport(
             subject=text,
             timeline=curve,

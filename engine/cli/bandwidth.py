@@ -18,6 +18,7 @@ from mediaopt.engine.cli.output import (
     progress_bar,
     table,
 )
+from mediaopt.engine.cli.project_options import add_path_map_options, path_map_from
 
 if TYPE_CHECKING:
     from mediaopt.engine.catalog import Catalog
@@ -56,6 +57,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     n.add_argument("path", metavar="PROJECT_FILE|PATH")
     _workflow_options(n)
     n.add_argument("--fps", type=float, help="playback rate of image sequences (default 24)")
+    add_path_map_options(n)
     add_catalog_option(n)
     add_json_option(n)
     n.set_defaults(run=run_need)
@@ -84,6 +86,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--headroom", type=float, default=DEFAULT_HEADROOM, metavar="H")
     c.add_argument("--chart", metavar="FILE.svg", help="write the timeline's curve vs capacity")
     _measure_options(c)
+    add_path_map_options(c)
     add_catalog_option(c)
     add_json_option(c)
     c.set_defaults(run=run_check)
@@ -135,6 +138,7 @@ def run_need(args: argparse.Namespace) -> NeedReport:
             workflows_file=args.workflows,
             fps=args.fps,
             progress=progress,
+            path_map=path_map_from(args),
         )
     if args.json:
         print_json(report)
@@ -183,6 +187,7 @@ def run_check(args: argparse.Namespace) -> CheckReport:
             max_bytes=args.max_bytes,
             streams=args.streams,
             scratch=args.scratch,
+            path_map=path_map_from(args),
             low_impact=args.low_impact,
             chart=args.chart,
             progress=progress,

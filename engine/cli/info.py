@@ -20,7 +20,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "info", help="one file's or sequence's technical record", description=__doc__
     )
-    p.add_argument("file", metavar="FILE", help="a file, a frame of a sequence, or a #### pattern")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help="a file, a frame of a sequence, or a sequence (####, %%04d, @@@@, $F4)",
+    )
     add_catalog_option(p)
     add_json_option(p)
     p.set_defaults(run=run)

@@ -1,4 +1,5 @@
-"""Options shared by `projects`, `orphans` and `lineage`: config file, path maps, projects."""
+"""Options shared by `projects`, `orphans`, `lineage`, `refs` and `render settings`:
+config file, path maps, projects."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from mediaopt.engine.catalog import Catalog
     from mediaopt.engine.refs.config import Settings
+    from mediaopt.engine.refs.pathmap import PathMap
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +25,13 @@ def add_project_options(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="a project file to honour (repeatable; default: those found under the roots)",
     )
+    add_path_map_options(p)
+    p.add_argument("--dormant-days", type=float, metavar="N", help="idle days before dormant")
+
+
+def add_path_map_options(p: argparse.ArgumentParser) -> None:
+    """`--map` and `--config`: what every command that resolves references takes, so a
+    reference resolves the same way in each (see engine/refs/resolve.py)."""
     p.add_argument(
         "--map",
         action="append",
@@ -35,7 +44,13 @@ def add_project_options(p: argparse.ArgumentParser) -> None:
         metavar="TOML",
         help="settings file (default: config.toml in the user config folder, when present)",
     )
-    p.add_argument("--dormant-days", type=float, metavar="N", help="idle days before dormant")
+
+
+def path_map_from(args: argparse.Namespace) -> PathMap:
+    """The config file's path map, then the `--map` rules."""
+    from mediaopt.engine.refs.pathmap import PathMap
+
+    return PathMap.parse(settings_from(args).path_map)
 
 
 def roots_from(given: list[str], catalog: Catalog, *, near: str | None = None) -> list[str]:

@@ -4,6 +4,7 @@ measured by re-encoding sample frames (what-if), and charts of both."""
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from mediaopt.engine.cli.output import (
     print_json,
     table,
 )
+from mediaopt.engine.cli.project_options import add_path_map_options, path_map_from
 
 if TYPE_CHECKING:
     from mediaopt.engine.model import (
@@ -59,9 +61,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "settings", help="Write nodes / scene outputs: declared settings vs what is on disk"
     )
     d.add_argument("projects", nargs="+", metavar="PROJECT_FILE", help=".nk or .blend files")
-    d.add_argument(
-        "--map", action="append", default=[], metavar="WRITTEN=LOCAL", help="path mapping"
-    )
+    add_path_map_options(d)
     d.add_argument(
         "--what-if",
         dest="what_if",
@@ -93,10 +93,11 @@ def run_analyze(args: argparse.Namespace) -> RenderAnalysis:
 
 
 def run_what_if(args: argparse.Namespace) -> Recommendation:
+    from mediaopt.engine.model import notation
     from mediaopt.engine.render import charts, whatif
 
     with open_catalog(args) as catalog:
-        asset = catalog.get(args.sequence)
+        asset = catalog.get(notation.hashes(os.path.abspath(args.sequence)))
     result = whatif.what_if(
         asset or args.sequence,
         candidates=args.candidates,
@@ -118,7 +119,6 @@ def run_what_if(args: argparse.Namespace) -> Recommendation:
 def run_settings(args: argparse.Namespace) -> RenderSettingsReport:
     from mediaopt.engine.model import FileProblem, RenderSettingsReport
     from mediaopt.engine.production.readers import read_project
-    from mediaopt.engine.refs.pathmap import PathMap
     from mediaopt.engine.render.declared import declared_outputs
 
     projects = [read_project(path) for path in args.projects]
@@ -127,7 +127,7 @@ def run_settings(args: argparse.Namespace) -> RenderSettingsReport:
         found = declared_outputs(
             projects,
             catalog,
-            path_map=PathMap.parse(args.map),
+            path_map=path_map_from(args),
             what_if_quality=args.what_if,
             progress=BarProgress() if interactive(args) else None,
         )

@@ -40,9 +40,11 @@ def media_of(asset: Asset) -> str:
 def compare(
     a: str | os.PathLike[str], b: str | os.PathLike[str], out: str | os.PathLike[str] | None = None
 ) -> Comparison:
-    """Compare two files (or `####` sequences); write the picture to `out` when given.
-    Raises MediaDecodeError naming the file that cannot be decoded."""
-    asset_a, asset_b = describe(os.fspath(a)), describe(os.fspath(b))
+    """Compare two files (or sequences, in any frame notation); write the picture to
+    `out` when given. One frame's path (`plate.1005.exr`) is that frame, compared as a
+    picture. Raises MediaDecodeError naming the file that cannot be decoded."""
+    asset_a = describe(os.fspath(a), frame=True)
+    asset_b = describe(os.fspath(b), frame=True)
     for asset in (asset_a, asset_b):
         # Content of no known kind is the file's problem (exit 1), not a kind mismatch (a
         # usage error); a mislabelled file of a known kind (a JPEG named .mov) compares.

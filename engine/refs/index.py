@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator
 import msgspec
 
 from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.model import notation
 
-_FRAME_TOKEN = re.compile(r"(#+|@+|%0?(\d*)d|\$F(\d*)|<UDIM>)")
 _TRAILING_FRAME = re.compile(r"^(.*?[._-]?)(-?\d+)(\.[^./]+)$")
 _SEPARATORS = "._- "
 
@@ -78,8 +78,8 @@ def stem(path: str) -> str:
     """The file name without extension and frame token, case-folded: what a person would
     call the clip's name (`A001C003.mov` and `A001C003.mxf` share it)."""
     name = os.path.basename(path)
-    match = _FRAME_TOKEN.search(name)
-    name = name[: match.start()] if match else name.rpartition(".")[0] or name
+    pattern = notation.parse(path)
+    name = os.path.basename(pattern.head) if pattern else name.rpartition(".")[0] or name
     return fold(name.rstrip(_SEPARATORS))
 
 
@@ -97,22 +97,11 @@ def stems(path: str) -> set[str]:
 
 
 def sequence_key(pattern: str) -> tuple[str, str, int | None] | None:
-    """(text before the frame token, text after it, padding or None for `%d`) of a
-    `####`, `%04d`, `$F4` or `@@@@` pattern; None when it holds no frame token."""
-    match = _FRAME_TOKEN.search(os.path.basename(pattern))
-    if not match:
-        return None
-    start = len(pattern) - len(os.path.basename(pattern)) + match.start()
-    token = match.group(0)
-    if token[0] in "#@":
-        padding: int | None = len(token)
-    elif token.startswith("%"):
-        padding = int(match.group(2)) if match.group(2) else None
-    elif token.startswith("$F"):
-        padding = int(match.group(3)) if match.group(3) else 1
-    else:
-        padding = 4  # UDIM tiles: 1001..1099
-    return pattern[:start], pattern[start + len(token) :], padding
+    """(text before the frame token, text after it, padding) of a pattern in any frame
+    notation (`####`, `%04d`, `$F4`, `@@@@`, `<UDIM>`; model.notation reads them); padding
+    1 is a natural-width token (`%d`, `$F`, `#`). None when it holds no frame token."""
+    found = notation.parse(pattern)
+    return (found.head, found.tail, found.padding) if found else None
 
 
 def frame_of(path: str) -> tuple[str, str, int, int] | None:

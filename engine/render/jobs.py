@@ -14,7 +14,7 @@ import time
 import msgspec
 
 from mediaopt.engine.catalog import Catalog
-from mediaopt.engine.model import Asset, AssetStatus, RenderJob
+from mediaopt.engine.model import Asset, AssetStatus, RenderJob, notation
 from mediaopt.engine.scan import assemble
 from mediaopt.engine.scan.probe import probe_file
 from mediaopt.engine.scan.sequences import group_sequences
@@ -23,17 +23,10 @@ from mediaopt.engine.scan.walk import Walker
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder(RenderJob).decode
 
-# Farm and renderer frame tokens, normalised to one `#` per digit.
-_PRINTF = re.compile(r"%0?(\d*)d")
-_HOUDINI = re.compile(r"\$F(\d?)")
-_BLENDER_OR_NUKE = re.compile(r"@+|#+")
-
 
 def normalise_pattern(pattern: str) -> str:
     """`beauty.%04d.exr`, `beauty.@@@@.exr`, `beauty.$F4.exr` -> `beauty.####.exr`."""
-    text = _PRINTF.sub(lambda m: "#" * int(m.group(1) or 1), pattern)
-    text = _HOUDINI.sub(lambda m: "#" * int(m.group(1) or 1), text)
-    return _BLENDER_OR_NUKE.sub(lambda m: "#" * len(m.group(0)), text)
+    return notation.hashes(pattern)
 
 
 def parse_frames(text: str | None) -> list[int]:

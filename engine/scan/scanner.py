@@ -20,7 +20,7 @@ import msgspec
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.model import Asset, AssetKind, AssetStatus, FileProblem, ScanSummary
 from mediaopt.engine.progress import NullProgress, Progress
-from mediaopt.engine.scan import assemble
+from mediaopt.engine.scan import assemble, stills
 from mediaopt.engine.scan.errors import ScanError
 from mediaopt.engine.scan.sequences import FrameGroup, group_sequences
 from mediaopt.engine.scan.walk import FileEntry, Walker
@@ -31,12 +31,21 @@ _FLUSH_SECONDS = 1.0
 _IN_FLIGHT_PER_WORKER = 8
 
 
+class _Split(msgspec.Struct):
+    """A numbered run that its probed frames showed to be photographs (see stills.py):
+    those frames as file assets, and the other files, to plan one by one."""
+
+    probed: list[tuple[Asset, str]]
+    rest: list[FileEntry]
+    known: dict
+
+
 class _Job(msgspec.Struct):
     folder: str
     identity: str
     key: str | None
     paths: list[str]
-    build: Callable[[list[Asset]], Asset]
+    build: Callable[[list[Asset]], Asset | _Split]
     attempts: int = 0
 
 
@@ -224,8 +233,9 @@ def scan(
                 continue
             summary.files_seen += len(listing.files)
             for job in _plan_folder(listing.path, listing.files, catalog, writer):
-                _finish(prober.submit(job), writer, summary)
-        _finish(prober.drain(), writer, summary)
+                _settle(prober, prober.submit(job), writer, summary)
+        while results := prober.drain():
+            _settle(prober, results, writer, summary)
         writer.flush()
     finally:
         prober.close()
@@ -249,11 +259,34 @@ def _report_kept_errors(
             progress.problem(path, reason)
 
 
-def _finish(results: list[tuple[_Job, list[Asset]]], writer: _Writer, summary: ScanSummary):
+def _settle(
+    prober: _Prober, results: list[tuple[_Job, list[Asset]]], writer: _Writer, summary: ScanSummary
+) -> None:
+    """Write what the probes built; a run that proved to be photographs has its other
+    files probed one by one, as the single files they are."""
+    follow = _finish(results, writer, summary)
+    while follow:
+        follow += _finish(prober.submit(follow.pop()), writer, summary)
+
+
+def _finish(
+    results: list[tuple[_Job, list[Asset]]], writer: _Writer, summary: ScanSummary
+) -> list[_Job]:
+    follow: list[_Job] = []
     for job, probes in results:
         summary.probed += len(probes)
         summary.probed_bytes_read += sum(p.probed_bytes or 0 for p in probes)
-        writer.add(job.build(probes), job.folder, job.identity, job.key)
+        built = job.build(probes)
+        if isinstance(built, Asset):
+            writer.add(built, job.folder, job.identity, job.key)
+            continue
+        for asset, identity in built.probed:
+            writer.add(asset, job.folder, identity, identity)
+        for entry in built.rest:
+            planned = _plan_single(entry, job.folder, built.known, writer)
+            if planned is not None:
+                follow.append(planned)
+    return follow
 
 
 def _plan_folder(folder: str, files: list[FileEntry], catalog: Catalog, writer: _Writer):
@@ -261,27 +294,46 @@ def _plan_folder(folder: str, files: list[FileEntry], catalog: Catalog, writer: 
     known = catalog.identities_in(assemble.display_path(folder)[0])
     display_folder = assemble.display_path(folder)[0]
     singles, groups = group_sequences(files)
-    for entry in singles:
-        path = assemble.display_path(entry.path)[0]
-        if entry.problem is not None:
-            identity = f"problem:{entry.problem}"
-            if known.get(path, ("",))[0] == identity:
-                writer.keep(path, 0)
-            else:
-                writer.add(assemble.problem_asset(entry), display_folder, identity, None)
-            continue
-        if known.get(path, ("",))[0] == entry.identity:
-            writer.keep(path, entry.size)
-            continue
-        yield _Job(
-            display_folder,
-            entry.identity,
-            entry.identity,
-            [entry.path],
-            lambda probes: assemble.file_asset(probes[0]),
-        )
     for group in groups:
-        yield from _plan_sequence(group, display_folder, known, catalog, writer)
+        if _photographs_before(group, known):
+            singles.extend(entry for _, entry in group.frames)
+        else:
+            yield from _plan_sequence(group, display_folder, known, catalog, writer)
+    for entry in singles:
+        job = _plan_single(entry, display_folder, known, writer)
+        if job is not None:
+            yield job
+
+
+def _plan_single(entry: FileEntry, folder: str, known: dict, writer: _Writer) -> _Job | None:
+    path = assemble.display_path(entry.path)[0]
+    if entry.problem is not None:
+        identity = f"problem:{entry.problem}"
+        if known.get(path, ("",))[0] == identity:
+            writer.keep(path, 0)
+        else:
+            writer.add(assemble.problem_asset(entry), folder, identity, None)
+        return None
+    if known.get(path, ("",))[0] == entry.identity:
+        writer.keep(path, entry.size)
+        return None
+    return _Job(
+        folder,
+        entry.identity,
+        entry.identity,
+        [entry.path],
+        lambda probes: assemble.file_asset(probes[0]),
+    )
+
+
+def _photographs_before(group: FrameGroup, known: dict) -> bool:
+    """The catalog holds the run's first two files, unchanged, as files of their own:
+    an earlier scan found them to be photographs, and nothing since says otherwise (a
+    lone first frame of a render in progress is one file, never two)."""
+    return all(
+        known.get(assemble.display_path(entry.path)[0], ("",))[0] == entry.identity
+        for _, entry in group.frames[:2]
+    )
 
 
 def _plan_sequence(group: FrameGroup, folder: str, known: dict, catalog: Catalog, writer: _Writer):
@@ -303,5 +355,16 @@ def _plan_sequence(group: FrameGroup, folder: str, known: dict, catalog: Catalog
         identity,
         key,
         [e.path for e in targets],
-        lambda probes, g=group: assemble.sequence_asset(g, probes),
+        lambda probes, g=group: _sequence_or_photographs(g, targets, probes, known),
     )
+
+
+def _sequence_or_photographs(
+    group: FrameGroup, targets: list[FileEntry], probes: list[Asset], known: dict
+) -> Asset | _Split:
+    frames = [next(f for f, e in group.frames if e is t) for t in targets]
+    if not stills.photographs(frames, probes):
+        return assemble.sequence_asset(group, probes)
+    probed = [(assemble.file_asset(p), t.identity) for p, t in zip(probes, targets, strict=True)]
+    rest = [e for _, e in group.frames if all(e is not t for t in targets)]
+    return _Split(probed=probed, rest=rest, known=known)
