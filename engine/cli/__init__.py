@@ -13,6 +13,7 @@ from mediaopt.engine.cli import (
     dupes,
     farm,
     find,
+    hosts,
     info,
     lineage,
     orphans,
@@ -44,6 +45,7 @@ COMMANDS: list[ModuleType] = [
     report,
     demo,
     schema,
+    hosts,
 ]
 
 EXIT_OK = 0
