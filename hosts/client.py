@@ -16,16 +16,18 @@ thread, each step in its own subprocess, so the host's UI keeps drawing; the hos
 `Job.progress` on its own timer and may `cancel()`, which ends the running command.
 """
 
+import glob
 import io
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
 import threading
 import time
 from contextlib import redirect_stderr, redirect_stdout
-from typing import Any, Callable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 __all__ = [
     "Client",
@@ -374,3 +376,88 @@ _NO_CATALOG = ("compare", "schema", "hosts", "demo")
 
 def _takes_catalog(args: Sequence[str]) -> bool:
     return bool(args) and args[0] not in _NO_CATALOG
+
+
+# What is on disk for a reference, stat'ed here so a host's panel answers at once without
+# a catalog (the analyses run in mediaopt).
+_LAST_DIGITS = re.compile(r"(\d+)(?!.*\d)")
+_HASH_RUN = re.compile(r"#+")
+_TILE_TOKENS = ("<UDIM>", "<UVTILE>")
+
+
+def on_disk(
+    path: str, sequence: bool = False, frames: Optional[Sequence[int]] = None
+) -> Dict[str, Any]:
+    """`bytes`, `files` and `missing` (nothing there) for a file, a folder, or a sequence
+    (a `####` pattern, one of its frames, a `<UDIM>` or `*` pattern); for a numbered
+    sequence also `missing_frames`: those of `frames` (first, last), or the gaps between
+    the first and last found, with no file."""
+    if os.path.isdir(path):
+        total = count = 0
+        for folder, _, names in os.walk(path):
+            for name in names:
+                size = _size(os.path.join(folder, name))
+                if size is not None:
+                    total, count = total + size, count + 1
+        return {"bytes": total, "files": count, "missing": count == 0}
+    if not sequence:
+        size = _size(path)
+        return {"bytes": size or 0, "files": int(size is not None), "missing": size is None}
+    found, missing = sequence_files(path, frames)
+    sizes = [s for s in (_size(f) for f in found) if s is not None]
+    answer = {"bytes": sum(sizes), "files": len(sizes), "missing": not sizes}  # type: Dict[str, Any]
+    if missing:
+        answer["missing_frames"] = missing
+    return answer
+
+
+def _size(path: str) -> Optional[int]:
+    try:
+        return os.stat(path).st_size if os.path.isfile(path) else None
+    except OSError:
+        return None
+
+
+def sequence_files(
+    path: str, frames: Optional[Sequence[int]] = None
+) -> Tuple[List[str], List[int]]:
+    """The files of a sequence and its missing frame numbers (see on_disk)."""
+    folder, name = os.path.split(path)
+    for token in _TILE_TOKENS:
+        name = name.replace(token, "[0-9][0-9][0-9][0-9]")
+    if "*" in name or "[" in name:
+        return sorted(glob.glob(os.path.join(glob.escape(folder), name))), []
+    hashes = _HASH_RUN.search(name)
+    match = hashes or _LAST_DIGITS.search(name)
+    if match is None:
+        return ([path] if os.path.isfile(path) else []), []
+    head, tail = name[: match.start()], name[match.end() :]
+    numbered = re.compile(re.escape(head) + r"(-?\d+)" + re.escape(tail) + "$")
+    by_frame = {}
+    try:
+        names = os.listdir(folder or ".")
+    except OSError:
+        names = []
+    for other in names:
+        hit = numbered.match(other)
+        # `####` means exactly four digits (or more for frames past 9999).
+        if hit and (hashes is None or len(hit.group(1).lstrip("-")) >= len(hashes.group(0))):
+            by_frame[int(hit.group(1))] = os.path.join(folder, other)
+    if frames:
+        wanted = range(int(frames[0]), int(frames[-1]) + 1)
+        missing = [f for f in wanted if f not in by_frame]
+        return [by_frame[f] for f in wanted if f in by_frame], missing
+    if not by_frame:
+        return [], []
+    gaps = [f for f in range(min(by_frame), max(by_frame) + 1) if f not in by_frame]
+    return [by_frame[f] for f in sorted(by_frame)], gaps
+
+
+def human_bytes(count: float) -> str:
+    """Bytes as a person reads them (1,000-based, as file browsers show them)."""
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if abs(count) < 1000 or unit == "TB":
+            digits = 0 if unit == "B" else 1
+            return "{:.{}f} {}".format(count, digits, unit)
+        count /= 1000.0
+    return str(count)

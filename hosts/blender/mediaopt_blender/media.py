@@ -1,18 +1,17 @@
 """What the panel shows: each external file's size on disk and whether it is there, and
 the lines of text the panel, the console and the README draw from the results.
 
-Sizes are stat'ed here (a sequence's frames by their shared name, a cache folder by its
-files) so the panel answers at once without a catalog; the analyses (orphans, what-if,
-report) run in mediaopt. Standard library only.
+Sizes are stat'ed by the shared client (a sequence's frames by their shared name, a cache
+folder by its files) so the panel answers at once without a catalog; the analyses
+(orphans, what-if, report) run in mediaopt. Standard library only.
 """
 
-import glob
-import os
-import re
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List
 
-_DIGITS = re.compile(r"(\d+)(?!.*\d)")
-_TILE_TOKENS = ("<UDIM>", "<UVTILE>")
+try:
+    from . import mediaopt_client as client  # installed beside the add-on
+except ImportError:  # running from a mediaopt checkout, where the engine imports
+    from mediaopt.hosts import client
 
 
 def media_report(project: Dict[str, Any]) -> Dict[str, Any]:
@@ -41,75 +40,12 @@ def media_report(project: Dict[str, Any]) -> Dict[str, Any]:
 
 def _on_disk(reference: Dict[str, Any]) -> Dict[str, Any]:
     path = reference.get("path") or ""
-    if path.startswith("//"):
-        return {"bytes": 0, "files": 0, "missing": True, "found": []}
-    if os.path.isdir(path):
-        return _folder(path)
-    if reference.get("target") != "sequence":
-        size = _size(path)
-        return {"bytes": size or 0, "files": int(size is not None), "missing": size is None}
-    files, missing_frames = sequence_files(path)
-    sizes = [s for s in (_size(f) for f in files) if s is not None]
-    found = {"bytes": sum(sizes), "files": len(sizes), "missing": not sizes}
-    if missing_frames:
-        found["missing_frames"] = missing_frames
-    return found
+    if path.startswith("//"):  # the file is not saved: nowhere to look
+        return {"bytes": 0, "files": 0, "missing": True}
+    return client.on_disk(path, sequence=reference.get("target") == "sequence")
 
 
-def _size(path: str) -> Optional[int]:
-    try:
-        return os.stat(path).st_size if os.path.isfile(path) else None
-    except OSError:
-        return None
-
-
-def _folder(path: str) -> Dict[str, Any]:
-    total = count = 0
-    for folder, _, names in os.walk(path):
-        for name in names:
-            size = _size(os.path.join(folder, name))
-            if size is not None:
-                total, count = total + size, count + 1
-    return {"bytes": total, "files": count, "missing": count == 0}
-
-
-def sequence_files(path: str) -> Tuple[List[str], List[int]]:
-    """The files of the sequence `path` names (a frame of it, a `<UDIM>` or `*` pattern),
-    and the frame numbers missing between the first and last found."""
-    folder, name = os.path.split(path)
-    for token in _TILE_TOKENS:
-        name = name.replace(token, "[0-9][0-9][0-9][0-9]")
-    if "*" in name or "[" in name:
-        return sorted(glob.glob(os.path.join(glob.escape(folder), name))), []
-    match = _DIGITS.search(name)
-    if match is None:
-        return ([path] if os.path.isfile(path) else []), []
-    head, tail = name[: match.start()], name[match.end() :]
-    numbered = re.compile(re.escape(head) + r"(\d+)" + re.escape(tail) + "$")
-    frames = {}
-    try:
-        names = os.listdir(folder or ".")
-    except OSError:
-        return [], []
-    for other in names:
-        found = numbered.match(other)
-        if found:
-            frames[int(found.group(1))] = os.path.join(folder, other)
-    if not frames:
-        return [], []
-    missing = [f for f in range(min(frames), max(frames) + 1) if f not in frames]
-    return [frames[f] for f in sorted(frames)], missing
-
-
-def human(count: float) -> str:
-    """Bytes as a person reads them (1,000-based, as file browsers show them)."""
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if abs(count) < 1000 or unit == "TB":
-            return (
-                "{:.0f} {}".format(count, unit) if unit == "B" else "{:.1f} {}".format(count, unit)
-            )
-        count /= 1000.0
-    return str(count)
+human = client.human_bytes
 
 
 def media_lines(report: Dict[str, Any], limit: int = 12) -> List[str]:

@@ -16,11 +16,7 @@ from typing import Any, Dict, List, Sequence, Tuple
 import bpy
 
 from . import collect, media
-
-try:
-    from . import mediaopt_client as client  # installed beside the add-on
-except ImportError:  # running from a mediaopt checkout, where the engine imports
-    from mediaopt.hosts import client
+from .media import client
 
 RESULTS = {}  # type: Dict[str, Any]
 """The latest answer of each operator (`media`, `orphans`, `what_if`, `report`), and the
