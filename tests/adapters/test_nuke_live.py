@@ -15,9 +15,7 @@ from mediaopt.engine.model import ReferenceTarget
 
 
 def facts(project) -> set[tuple]:
-    return {
-        (r.name, r.role, r.owner, r.path, r.target.value, r.frames) for r in project.references
-    }
+    return {(r.name, r.role, r.owner, r.path, r.target.value, r.frames) for r in project.references}
 
 
 def real_scripts(realworld: Path) -> list[Path]:
