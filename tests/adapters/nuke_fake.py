@@ -40,6 +40,7 @@ _CLASS_KNOBS: dict[str, dict[str, Any]] = {
         "file_type": "",
         "datatype": "16 bit half",
         "compression": "Zip (1 scanline)",
+        "dw_compression_level": 45.0,
         "channels": "rgb",
         "colorspace": "default",
         "mov64_codec": "",
@@ -50,7 +51,7 @@ _CLASS_KNOBS: dict[str, dict[str, Any]] = {
     },
     "Root": {"name": "", "first_frame": 1, "last_frame": 100, "views": "main"},
 }
-_NUMERIC = {"first", "last", "first_frame", "last_frame"}
+_NUMERIC = {"first", "last", "first_frame", "last_frame", "dw_compression_level"}
 _BOOLEAN = {"disable", "use_limit"}
 _GROUPS = {"Group", "LiveGroup"}
 _INNERMOST = re.compile(r"\[([^\[\]]*)\]")
