@@ -66,22 +66,23 @@ def engine_importable() -> bool:
 
 def find_command(setting: Optional[str] = None) -> List[str]:
     """The mediaopt command line, from the host's setting, MEDIAOPT_COMMAND, the PATH or
-    the usual user folders; raises CommandNotFound saying what was tried."""
-    tried = []
-    for label, value in (
-        ("the add-on's setting", setting),
-        (COMMAND_ENV, os.environ.get(COMMAND_ENV)),
-    ):
+    the usual user folders; raises CommandNotFound saying what was tried. A command that
+    was set but does not exist is an error, not a reason to run another mediaopt."""
+    sources = (("the add-on's setting", setting), (COMMAND_ENV, os.environ.get(COMMAND_ENV)))
+    for label, value in sources:
         if not value or not value.strip():
             continue
         words = shlex.split(value, posix=os.name != "nt")
         if shutil.which(words[0]) or os.path.isfile(words[0]):
             return words
-        tried.append("{} = {!r} (no such program: {})".format(label, value, words[0]))
+        raise CommandNotFound(
+            "mediaopt: {} is {!r}, but there is no program {}: correct it or clear it to "
+            "use `mediaopt` from the PATH".format(label, value, words[0])
+        )
     found = shutil.which("mediaopt")
     if found:
         return [found]
-    tried.append("`mediaopt` on PATH ({})".format(os.environ.get("PATH", "")))
+    tried = ["`mediaopt` on PATH ({})".format(os.environ.get("PATH", ""))]
     for folder in _USER_BINS:
         for name in ("mediaopt", "mediaopt.exe"):
             candidate = os.path.join(os.path.expanduser(folder), name)
