@@ -24,9 +24,9 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 import threading
 import time
-from contextlib import redirect_stderr, redirect_stdout
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 __all__ = [
@@ -233,7 +233,7 @@ def _run_in_process(argv: List[str]) -> Result:
     from mediaopt.engine.cli import main
 
     out, err = _CapturedText(), _CapturedText()
-    with redirect_stdout(out), redirect_stderr(err):
+    with _Captured(out, err):
         try:
             code = main(argv)
         except SystemExit as exc:  # argparse usage errors
@@ -263,6 +263,53 @@ class _BytesInto:
 
     def flush(self) -> None:
         pass
+
+
+class _Router:
+    """sys.stdout/sys.stderr while in-process commands run: writes from a command's
+    thread go to its capture, every other thread's to the real stream (a global
+    redirect would swallow what the host prints meanwhile)."""
+
+    def __init__(self, original: Any):
+        self.original = original
+        self.local = threading.local()
+
+    def _target(self) -> Any:
+        return getattr(self.local, "target", None) or self.original
+
+    def write(self, text: str) -> int:
+        return self._target().write(text)
+
+    def flush(self) -> None:
+        self._target().flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._target(), name)
+
+
+_routing = threading.Lock()
+_routed = [0]
+
+
+class _Captured:
+    def __init__(self, out: Any, err: Any):
+        self.out, self.err = out, err
+
+    def __enter__(self) -> None:
+        with _routing:
+            if _routed[0] == 0:
+                sys.stdout, sys.stderr = _Router(sys.stdout), _Router(sys.stderr)
+            _routed[0] += 1
+            self.routers = (sys.stdout, sys.stderr)
+        self.routers[0].local.target = self.out
+        self.routers[1].local.target = self.err
+
+    def __exit__(self, *exc: Any) -> None:
+        self.routers[0].local.target = self.routers[1].local.target = None
+        with _routing:
+            _routed[0] -= 1
+            if _routed[0] == 0 and sys.stdout is self.routers[0]:
+                sys.stdout, sys.stderr = self.routers[0].original, self.routers[1].original
 
 
 def _stop(process: "subprocess.Popen[str]") -> None:

@@ -116,3 +116,26 @@ def test_the_client_needs_only_the_standard_library():
     }
     assert imported <= set(sys.stdlib_module_names), imported - set(sys.stdlib_module_names)
     assert os.path.basename(client.__file__) == "client.py"
+
+
+def test_an_in_process_command_captures_only_its_own_threads_output(capsys):
+    import threading
+
+    out, err = client._CapturedText(), client._CapturedText()
+    inside, printed = threading.Event(), threading.Event()
+
+    def command():
+        with client._Captured(out, err):
+            print("the command's JSON")
+            inside.set()
+            printed.wait(10)
+
+    worker = threading.Thread(target=command)
+    worker.start()
+    inside.wait(10)
+    print("the host's own line")  # from the host's thread while the command runs
+    printed.set()
+    worker.join(10)
+    assert out.getvalue() == "the command's JSON\n"
+    assert "the host's own line" in capsys.readouterr().out
+    assert not isinstance(sys.stdout, client._Router)
