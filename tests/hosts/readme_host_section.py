@@ -2,10 +2,12 @@
 running it on a small generated shot (Blender for real and headless; Nuke and Resolve
 through their fakes; Deadline's event plug-in with a Job object).
 
-    uv run python tests/hosts/readme_host_section.py [WORK_DIR]
+    uv run python tests/hosts/readme_host_section.py [WORK_DIR [SCREENSHOT.png]]
 
 Blender 3.4 cannot draw its UI in background mode, so the Blender panel is shown as the
-text lines the panel draws (ui.panel_lines), not as a screenshot.
+text lines the panel draws (ui.panel_lines); with a SCREENSHOT path and `xvfb-run`
+installed, Blender also runs with a window on a virtual display, the panel's buttons are
+pressed in turn and the Properties editor is saved as a picture.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import io
 import json
 import os
 import re
+import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -46,11 +50,21 @@ def blender_panel(work: Path) -> list[str]:
         }
     )
     t.blender("blender_driver.py", str(work / "jobs.json"), env=env)
+    if len(sys.argv) > 2 and shutil.which("xvfb-run"):
+        screenshot(shot / "shot.blend", env, Path(sys.argv[2]))
     lines = []
     for title, section in json.loads((work / "o.json").read_text())[blend]["panel"]:
         lines.append(f"[{title}]")
         lines.extend("  " + line for line in section)
     return lines
+
+
+def screenshot(blend: Path, env: dict[str, str], out: Path) -> None:
+    env = dict(env, SHOT_PNG=str(out.absolute()))
+    script = str(HERE / "blender_panel_screenshot.py")
+    command = ["xvfb-run", "-a", "-s", "-screen 0 1400x2200x24", shutil.which("blender"),
+               "--factory-startup", str(blend), "--python", script]  # fmt: skip
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=900)
 
 
 def nuke_menu(work: Path) -> list[str]:

@@ -139,3 +139,19 @@ def test_an_in_process_command_captures_only_its_own_threads_output(capsys):
     assert out.getvalue() == "the command's JSON\n"
     assert "the host's own line" in capsys.readouterr().out
     assert not isinstance(sys.stdout, client._Router)
+
+
+@pytest.mark.parametrize(
+    ("path", "oldest"),
+    [
+        ("client.py", (3, 6)),
+        ("resolve/mediaopt_resolve.py", (3, 6)),
+        ("nuke/mediaopt_nuke/__init__.py", (3, 7)),
+        ("deadline/events/MediaOpt/MediaOpt.py", (3, 7)),
+    ],
+)
+def test_host_code_parses_as_the_oldest_python_its_host_runs(path, oldest):
+    import ast
+
+    source = (Path(client.__file__).parent / path).read_text()
+    ast.parse(source, feature_version=oldest)
