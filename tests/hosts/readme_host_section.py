@@ -65,6 +65,21 @@ def screenshot(blend: Path, env: dict[str, str], out: Path) -> None:
     command = ["xvfb-run", "-a", "-s", "-screen 0 1400x2200x24", shutil.which("blender"),
                "--factory-startup", str(blend), "--python", script]  # fmt: skip
     subprocess.run(command, env=env, check=True, capture_output=True, timeout=900)
+    _crop_to_panel(out)
+
+
+def _crop_to_panel(path: Path) -> None:
+    """Keep the lower part of the Properties editor, where mediaopt's panel is (below
+    Blender's own Output panels), down to the last row that is not empty."""
+    import numpy as np
+    from PIL import Image
+
+    image = Image.open(path)
+    pixels = np.asarray(image.convert("RGB")).astype(int)
+    empty = pixels[-40, image.width // 2]  # the editor's background, above its border
+    rows = np.nonzero(np.abs(pixels[:-40, 60:-60] - empty).sum(axis=(1, 2)) > 0)[0]
+    top = int(image.height * 0.42)
+    image.crop((0, top, image.width, int(rows.max()) + 12)).save(path)
 
 
 def nuke_menu(work: Path) -> list[str]:
