@@ -3,6 +3,7 @@ shot.blend --python blender_panel_screenshot.py`, SHOT_PNG=where to save): press
 button of the mediaopt panel in turn, as a user would, waits for the background work,
 then saves a screenshot of the Properties editor showing the panel."""
 
+import json
 import os
 import sys
 
@@ -13,12 +14,17 @@ addon_utils.enable("mediaopt_blender", default_set=True, handle_error=None)
 from mediaopt_blender import ops  # noqa: E402
 
 OUT = os.environ["SHOT_PNG"]
-state = {"step": 0}
+state = {"step": 0, "statuses": []}
 
 
 def busy():
     job = ops.RESULTS.get("job")
-    return job is not None and not job.done
+    if job is not None and not job.done:
+        # What the panel and the status bar show while the job runs (the modal timer
+        # copies it into RESULTS["status"]).
+        state["statuses"].append(ops.RESULTS.get("status", ""))
+        return True
+    return False
 
 
 def tick():
@@ -46,6 +52,9 @@ def tick():
         elif step == 5:
             with bpy.context.temp_override(window=win, area=area):
                 bpy.ops.screen.screenshot_area(filepath=OUT)
+            answers = {k: v is not None for k, v in ops.RESULTS.items() if k != "job"}
+            with open(OUT + ".json", "w", encoding="utf-8") as out:
+                json.dump({"statuses": state["statuses"], "answers": answers}, out)
             bpy.ops.wm.quit_blender()
             return None
     except Exception:

@@ -277,3 +277,30 @@ def test_report_is_written_and_the_panel_shows_each_answer(run):
     assert "1 missing" in panel["External media"][0]
     assert panel["Orphans in the project folder"][0].startswith("2 orphans")
     assert any(line.startswith("change: ") for line in panel["Render what-if"])
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="xvfb-run is not installed")
+def test_with_a_window_the_buttons_run_in_the_background_with_progress(run, tmp_path):
+    """Blender with its UI on a virtual display: each button's work runs as a modal
+    operator whose progress the panel shows while Blender keeps drawing."""
+    picture = tmp_path / "panel.png"
+    env = host_environment(
+        {
+            "BLENDER_USER_SCRIPTS": str(run["base"] / "scripts"),
+            "MEDIAOPT_COMMAND": f"{sys.executable} -m mediaopt.engine.cli",
+            "MEDIAOPT_CATALOG": str(tmp_path / "catalog.sqlite"),
+            "SHOT_PNG": str(picture),
+        }
+    )
+    subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1400x2200x24", BLENDER, "--factory-startup",
+         str(run["shot"] / "shot.blend"), "--python", str(HERE / "blender_panel_screenshot.py")],
+        env=env, timeout=900, check=True, capture_output=True,
+    )  # fmt: skip
+    seen = json.loads(Path(str(picture) + ".json").read_text())
+    assert seen["answers"] == {
+        "media": True, "orphans": True, "what_if": True, "report": True, "status": True
+    }  # fmt: skip
+    assert any(re.search(r"cataloguing .* \(1/2, \d+ s\)", s) for s in seen["statuses"])
+    assert any("measuring settings (2/2" in s for s in seen["statuses"])
+    assert picture.stat().st_size > 10_000
