@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report", "write an HTML report of the catalog"),
     "demo": ("demo", "build a sample production and analyse it"),
     "schema": ("schema", "JSON Schema of a command's --json output"),
+    "hosts": ("hosts", "install the add-ons for Blender, Nuke, Resolve and Deadline"),
 }
 """command -> (module under mediaopt.engine.cli, one-line help for `mediaopt --help`)."""
 

@@ -268,8 +268,9 @@ def _candidate(asset, trial, sizes, target) -> WhatIfCandidate:
         saved_bytes=asset.bytes - estimate,
         saved_fraction=round(1.0 - estimate / asset.bytes, 4) if asset.bytes else 0.0,
         lossless=exact,
-        psnr_db=round(worst_psnr, 2) if lossy and math.isfinite(worst_psnr) else None,
-        ssim=round(worst_ssim, 5) if lossy else None,
+        # float(): a NumPy scalar here would not encode as JSON.
+        psnr_db=round(float(worst_psnr), 2) if lossy and math.isfinite(worst_psnr) else None,
+        ssim=round(float(worst_ssim), 5) if lossy else None,
         data_passes_exact=data_exact,
         acceptable=acceptable,
         note=None if data_exact else "changes data passes (depth, position, normals, IDs)",
