@@ -25,7 +25,6 @@ import opentimelineio as otio
 
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.fingerprint import video
-from mediaopt.engine.fingerprint.store import HashStore
 from mediaopt.engine.model import (
     Asset,
     AssetKind,
@@ -193,7 +192,7 @@ def add_prints(catalog: Catalog, prints: int) -> None:
     import random
 
     rng = random.Random(1)
-    store = HashStore(catalog)
+    store = catalog.fingerprints
     times = [k * 0.25 for k in range(video.MAX_SAMPLES)]
     for i in range(0, prints * 5, 10):
         hashes = [rng.getrandbits(64) for _ in range(2 * video.MAX_SAMPLES)]
@@ -204,7 +203,7 @@ def add_prints(catalog: Catalog, prints: int) -> None:
                 dhash=hashes[video.MAX_SAMPLES :],
                 duration=6.0,
             )
-            store.put_fingerprint(identity, video.METHOD, msgspec.msgpack.encode(value), None)
+            store.put(identity, video.METHOD, msgspec.msgpack.encode(value), None)
 
 
 def main() -> None:

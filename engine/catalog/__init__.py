@@ -16,7 +16,11 @@ from pathlib import Path
 import msgspec
 import platformdirs
 
+from mediaopt.engine.catalog.fingerprints import Fingerprints
+from mediaopt.engine.catalog.jobs import RenderJobs
+from mediaopt.engine.catalog.profiles import RateProfiles
 from mediaopt.engine.catalog.schema import CatalogVersionError, migrate
+from mediaopt.engine.catalog.transaction import Transaction
 from mediaopt.engine.model import Asset, AssetKind
 
 __all__ = ["Catalog", "CatalogVersionError", "StatsRow", "default_catalog_path", "parse_size"]
@@ -43,7 +47,10 @@ class StatsRow(msgspec.Struct, kw_only=True, frozen=True):
 
 
 class Catalog:
-    """An open catalog. Use as a context manager, or call close()."""
+    """An open catalog. Use as a context manager, or call close().
+
+    This package is the only code that runs SQL (a test checks it): the caches beside the
+    assets are sub-objects, `fingerprints`, `render_jobs` and `rate_profiles`."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None):
         self.path = Path(path) if path is not None else default_catalog_path()
@@ -54,6 +61,9 @@ class Catalog:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         migrate(self.conn, str(self.path))
+        self.fingerprints = Fingerprints(self.conn)
+        self.render_jobs = RenderJobs(self.conn)
+        self.rate_profiles = RateProfiles(self.conn)
 
     def __enter__(self) -> Catalog:
         return self
@@ -63,6 +73,13 @@ class Catalog:
 
     def close(self) -> None:
         self.conn.close()
+
+    def copy_to(self, target: str | os.PathLike[str]) -> None:
+        """A consistent copy of the catalog, WAL contents included (SQLite's backup API,
+        safe while others write)."""
+        with sqlite3.connect(target) as copy:
+            self.conn.backup(copy)
+        copy.close()
 
     # -- writing, used by the scanner ------------------------------------------------
 
@@ -134,8 +151,8 @@ class Catalog:
                 removed += len(doomed)
         return removed
 
-    def _transaction(self):
-        return _Transaction(self.conn)
+    def _transaction(self) -> Transaction:
+        return Transaction(self.conn)
 
     # -- reading ---------------------------------------------------------------------
 
@@ -256,16 +273,29 @@ class Catalog:
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM assets").fetchone()[0]
 
+    def scanned_roots(self) -> list[str]:
+        """The folders scans were asked to walk, outermost only, that are folders today
+        (a farm hook's scan of one output pattern is not a root)."""
+        # TODO(a-cli): use the catalog's table of scanned roots (`Catalog.roots()`) once
+        # it lands; the scans table holds the same roots, one JSON list per scan.
+        seen: set[str] = set()
+        for (text,) in self.conn.execute("SELECT roots FROM scans ORDER BY id"):
+            seen.update(r for r in msgspec.json.decode(text) if os.path.isdir(r))
+        return [r for r in sorted(seen) if not any(_under(r, o) and r != o for o in seen)]
 
-class _Transaction:
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-
-    def __enter__(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type, *_: object) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+    def records(self, under: Iterable[str] | None = None) -> Iterator[bytes]:
+        """The stored JSON of every asset (under these roots when given), in path order,
+        for callers that decode only the fields they need."""
+        if under is None:
+            yield from (r for (r,) in self.conn.execute("SELECT record FROM assets ORDER BY path"))
+            return
+        roots = {os.path.abspath(os.fspath(r)) for r in under}
+        for root in sorted(r for r in roots if not any(_under(r, o) and r != o for o in roots)):
+            lo, hi = _prefix_range(root)
+            sql = (
+                "SELECT record FROM assets WHERE path = ? OR (path >= ? AND path < ?) ORDER BY path"
+            )
+            yield from (r for (r,) in self.conn.execute(sql, (root, lo, hi)))
 
 
 _UPSERT = """

@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterable
 import msgspec
 import numpy as np
 
+from mediaopt.engine.catalog.fingerprints import Fingerprints
 from mediaopt.engine.dedup.keeper import choose_keeper, relation
 from mediaopt.engine.fingerprint import audio, image, video
 from mediaopt.engine.fingerprint.errors import MediaDecodeError
 from mediaopt.engine.fingerprint.image_match import PrintArrays, image_matches
 from mediaopt.engine.fingerprint.index import near_pairs
 from mediaopt.engine.fingerprint.picture import graded
-from mediaopt.engine.fingerprint.store import HashStore
 from mediaopt.engine.model import (
     Asset,
     AssetKind,
@@ -45,7 +45,7 @@ class _Item(msgspec.Struct):
 class NearFinder:
     def __init__(
         self,
-        store: HashStore,
+        store: Fingerprints,
         *,
         low_impact: bool = False,
         progress: Progress | None = None,
@@ -79,7 +79,7 @@ class NearFinder:
         for asset, identity in self.store.media_assets(kinds):
             if asset.path in self.skip:
                 continue
-            cached = self.store.fingerprint(identity, method)
+            cached = self.store.get(identity, method)
             if cached is not None:
                 data, thumb = cached
                 items.append(_Item(asset, msgspec.msgpack.decode(data, type=struct), thumb))
@@ -91,7 +91,7 @@ class NearFinder:
                 self.progress.problem(asset.path, exc.reason)
                 continue
             self.hashed += 1
-            self.store.put_fingerprint(identity, method, msgspec.msgpack.encode(value), thumb)
+            self.store.put(identity, method, msgspec.msgpack.encode(value), thumb)
             items.append(_Item(asset, value, thumb))
             self.progress.advance()
         return items

@@ -195,5 +195,5 @@ class CatalogIndex:
 
 
 def _stream(catalog: Catalog) -> Iterator[Entry]:
-    for (record,) in catalog.conn.execute("SELECT record FROM assets"):
+    for record in catalog.records():
         yield _decode(record)
