@@ -7,6 +7,7 @@ from types import ModuleType
 
 from mediaopt.engine.catalog import CatalogVersionError
 from mediaopt.engine.cli import (
+    analyse,
     bandwidth,
     compare,
     demo,
@@ -41,6 +42,7 @@ COMMANDS: list[ModuleType] = [
     render,
     farm,
     bandwidth,
+    analyse,
     report,
     demo,
     schema,

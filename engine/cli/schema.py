@@ -24,6 +24,7 @@ from mediaopt.engine.model import (
     ScanSummary,
     StorageMeasurement,
 )
+from mediaopt.engine.production.record import ProductionRecord
 from mediaopt.engine.report import Report
 
 OUTPUTS: dict[str, object] = {
@@ -44,6 +45,8 @@ OUTPUTS: dict[str, object] = {
     "bandwidth-measure": StorageMeasurement,
     "bandwidth-check": CheckReport,
     "report": Report,
+    "analyse": ProductionRecord,
+    "production": ProductionRecord,
 }
 
 
