@@ -45,6 +45,13 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--grace-days", type=float, metavar="N", help="recent files are never orphans")
     p.add_argument(
+        "--unreadable-scope-depth",
+        type=int,
+        metavar="N",
+        help="an unreadable project puts in doubt the first N folders under its root "
+        "(default: all the roots)",
+    )
+    p.add_argument(
         "--near",
         action="store_true",
         help="also find near-duplicates (decodes sampled frames of pictures and movies)",
