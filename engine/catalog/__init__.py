@@ -6,6 +6,7 @@ so the JSON the CLI prints, what hosts read and what is stored are the same reco
 
 from __future__ import annotations
 
+import heapq
 import os
 import re
 import sqlite3
@@ -283,6 +284,26 @@ class Catalog:
             seen.update(r for r in msgspec.json.decode(text) if os.path.isdir(r))
         return [r for r in sorted(seen) if not any(_under(r, o) and r != o for o in seen)]
 
+    def raw_record(self, path: str) -> bytes | None:
+        """The stored JSON of the asset at `path`, for callers that decode only the fields
+        they need."""
+        row = self.conn.execute("SELECT record FROM assets WHERE path = ?", (path,)).fetchone()
+        return row[0] if row else None
+
+    def record_by_id(self, row: int) -> bytes | None:
+        """The stored JSON of the asset in row `row` (see `keyed_records`)."""
+        found = self.conn.execute("SELECT record FROM assets WHERE id = ?", (row,)).fetchone()
+        return found[0] if found else None
+
+    def keyed_records(self) -> Iterator[tuple[int, bytes]]:
+        """(row, stored JSON) of every asset: for an index that keeps rows, not records.
+        A row number is stable while the asset stays cataloged."""
+        yield from self.conn.execute("SELECT id, record FROM assets")
+
+    def folders(self) -> list[str]:
+        """Every folder holding a cataloged asset."""
+        return [d for (d,) in self.conn.execute("SELECT DISTINCT dir FROM assets ORDER BY dir")]
+
     def records(self, under: Iterable[str] | None = None) -> Iterator[bytes]:
         """The stored JSON of every asset (under these roots when given), in path order,
         for callers that decode only the fields they need."""
@@ -290,12 +311,26 @@ class Catalog:
             yield from (r for (r,) in self.conn.execute("SELECT record FROM assets ORDER BY path"))
             return
         roots = {os.path.abspath(os.fspath(r)) for r in under}
-        for root in sorted(r for r in roots if not any(_under(r, o) and r != o for o in roots)):
-            lo, hi = _prefix_range(root)
-            sql = (
-                "SELECT record FROM assets WHERE path = ? OR (path >= ? AND path < ?) ORDER BY path"
-            )
-            yield from (r for (r,) in self.conn.execute(sql, (root, lo, hi)))
+        outer = [r for r in roots if not any(_under(r, o) and r != o for o in roots)]
+        # Each root reads in the path index's order (no sort in SQL, nothing held); the
+        # roots' streams are merged so the whole is in path order too.
+        streams = [self._rows_under(root) for root in sorted(outer)]
+        for _, record in heapq.merge(*streams, key=lambda row: row[0]):
+            yield record
+
+    def paths(self, under: Iterable[str]) -> Iterator[tuple[str, str]]:
+        """(path, kind) of every asset under these roots, in path order."""
+        roots = {os.path.abspath(os.fspath(r)) for r in under}
+        outer = [r for r in roots if not any(_under(r, o) and r != o for o in roots)]
+        streams = [self._rows_under(root, "kind") for root in sorted(outer)]
+        yield from heapq.merge(*streams, key=lambda row: row[0])
+
+    def _rows_under(self, root: str, column: str = "record") -> Iterator[tuple[str, bytes]]:
+        # `column` is one of two fixed names, never user text.
+        sql = f"SELECT path, {column} FROM assets WHERE path = ?"
+        yield from self.conn.execute(sql, (root,))
+        sql = f"SELECT path, {column} FROM assets WHERE path >= ? AND path < ? ORDER BY path"
+        yield from self.conn.execute(sql, _prefix_range(root))
 
 
 _UPSERT = """
