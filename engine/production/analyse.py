@@ -163,6 +163,26 @@ def _merged(catalog: Catalog, by: str, roots: list[str]) -> list[StatsRow]:
     return sorted(rows, key=lambda r: (-r.bytes, r.key))
 
 
+class _Part:
+    """The caller's progress for one part of the analysis: the part's end is not the
+    analysis's end, so `done` is left to `analyse`."""
+
+    def __init__(self, progress: Progress):
+        self._progress = progress
+
+    def phase(self, name: str, total: int | None = None) -> None:
+        self._progress.phase(name, total)
+
+    def advance(self, files: int = 1, nbytes: int = 0) -> None:
+        self._progress.advance(files, nbytes)
+
+    def problem(self, path: str, reason: str) -> None:
+        self._progress.problem(path, reason)
+
+    def done(self) -> None:
+        pass
+
+
 def _under(path: str, roots: list[str]) -> bool:
     return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
@@ -172,7 +192,7 @@ def _duplicates(
 ) -> DupesReport:
     from mediaopt.engine.dedup.api import find_duplicates, write_contact_sheets
 
-    report = find_duplicates(catalog, near=options.near_duplicates, progress=progress)
+    report = find_duplicates(catalog, near=options.near_duplicates, progress=_Part(progress))
     # The duplicate search covers the whole catalog (a copy may sit outside the roots);
     # the record keeps the groups that touch the production.
     groups = [g for g in report.groups if any(_under(m.path, roots) for m in g.members)]
