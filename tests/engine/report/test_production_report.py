@@ -182,10 +182,13 @@ def test_analyse_json_is_the_production_record_and_defaults_to_the_scanned_roots
     schema = json.loads(capsys.readouterr().out)
     assert schema["$ref"].endswith("/ProductionRecord")
 
-    code = main(["analyse", "--catalog", str(catalog_path), "--json"])
+    # --what-if: the measured recommendation must encode too (its figures come from NumPy).
+    code = main(["analyse", "--catalog", str(catalog_path), "--what-if", "--json"])
     out = capsys.readouterr().out
     record = msgspec.json.decode(out, type=ProductionRecord)  # stdout is the record only
     assert code == 1 and record.problems
     assert record.roots == [production.root]  # what was scanned; never `/`
     assert record.catalog.assets > 0 and record.orphans.roots == [production.root]
     assert all(os.path.isabs(r) for r in record.roots)
+    assert record.render_what_if is not None
+    assert record.render_what_if.sequence == production.render
