@@ -6,7 +6,6 @@ so the JSON the CLI prints, what hosts read and what is stored are the same reco
 
 from __future__ import annotations
 
-import heapq
 import os
 import re
 import sqlite3
@@ -20,6 +19,7 @@ import platformdirs
 from mediaopt.engine.catalog.fingerprints import Fingerprints
 from mediaopt.engine.catalog.jobs import RenderJobs
 from mediaopt.engine.catalog.profiles import RateProfiles
+from mediaopt.engine.catalog.reads import RawReads, is_under, prefix_range
 from mediaopt.engine.catalog.schema import CatalogVersionError, migrate
 from mediaopt.engine.catalog.transaction import Transaction
 from mediaopt.engine.model import Asset, AssetKind
@@ -47,7 +47,7 @@ class StatsRow(msgspec.Struct, kw_only=True, frozen=True):
     bytes: int
 
 
-class Catalog:
+class Catalog(RawReads):
     """An open catalog. Use as a context manager, or call close().
 
     This package is the only code that runs SQL (a test checks it): the caches beside the
@@ -138,7 +138,7 @@ class Catalog:
         removed = 0
         with self._transaction():
             for root in roots:
-                lo, hi = _prefix_range(root)
+                lo, hi = prefix_range(root)
                 doomed = [
                     path
                     for path, folder in self.conn.execute(
@@ -146,7 +146,7 @@ class Catalog:
                         " AND scan_id != ?",
                         (root, lo, hi, scan_id),
                     )
-                    if not any(_under(folder, k) for k in keep)
+                    if not any(is_under(folder, k) for k in keep)
                 ]
                 self.conn.executemany("DELETE FROM assets WHERE path = ?", ((p,) for p in doomed))
                 removed += len(doomed)
@@ -215,7 +215,7 @@ class Catalog:
         if under:
             root = os.path.abspath(os.fspath(under))
             if recursive:
-                lo, hi = _prefix_range(root)
+                lo, hi = prefix_range(root)
                 where.append("(path = ? OR (path >= ? AND path < ?))")
                 args += [root, lo, hi]
             else:
@@ -243,7 +243,7 @@ class Catalog:
         sql = f"SELECT {keys[by]} AS k, count(*), sum(bytes) FROM assets"
         args: list[object] = []
         if under:
-            lo, hi = _prefix_range(os.path.abspath(under))
+            lo, hi = prefix_range(os.path.abspath(under))
             sql += " WHERE path >= ? AND path < ?"
             args += [lo, hi]
         sql += " GROUP BY k ORDER BY sum(bytes) DESC"
@@ -282,55 +282,7 @@ class Catalog:
         seen: set[str] = set()
         for (text,) in self.conn.execute("SELECT roots FROM scans ORDER BY id"):
             seen.update(r for r in msgspec.json.decode(text) if os.path.isdir(r))
-        return [r for r in sorted(seen) if not any(_under(r, o) and r != o for o in seen)]
-
-    def raw_record(self, path: str) -> bytes | None:
-        """The stored JSON of the asset at `path`, for callers that decode only the fields
-        they need."""
-        row = self.conn.execute("SELECT record FROM assets WHERE path = ?", (path,)).fetchone()
-        return row[0] if row else None
-
-    def record_by_id(self, row: int) -> bytes | None:
-        """The stored JSON of the asset in row `row` (see `keyed_records`)."""
-        found = self.conn.execute("SELECT record FROM assets WHERE id = ?", (row,)).fetchone()
-        return found[0] if found else None
-
-    def keyed_records(self) -> Iterator[tuple[int, bytes]]:
-        """(row, stored JSON) of every asset: for an index that keeps rows, not records.
-        A row number is stable while the asset stays cataloged."""
-        yield from self.conn.execute("SELECT id, record FROM assets")
-
-    def folders(self) -> list[str]:
-        """Every folder holding a cataloged asset."""
-        return [d for (d,) in self.conn.execute("SELECT DISTINCT dir FROM assets ORDER BY dir")]
-
-    def records(self, under: Iterable[str] | None = None) -> Iterator[bytes]:
-        """The stored JSON of every asset (under these roots when given), in path order,
-        for callers that decode only the fields they need."""
-        if under is None:
-            yield from (r for (r,) in self.conn.execute("SELECT record FROM assets ORDER BY path"))
-            return
-        roots = {os.path.abspath(os.fspath(r)) for r in under}
-        outer = [r for r in roots if not any(_under(r, o) and r != o for o in roots)]
-        # Each root reads in the path index's order (no sort in SQL, nothing held); the
-        # roots' streams are merged so the whole is in path order too.
-        streams = [self._rows_under(root) for root in sorted(outer)]
-        for _, record in heapq.merge(*streams, key=lambda row: row[0]):
-            yield record
-
-    def paths(self, under: Iterable[str]) -> Iterator[tuple[str, str]]:
-        """(path, kind) of every asset under these roots, in path order."""
-        roots = {os.path.abspath(os.fspath(r)) for r in under}
-        outer = [r for r in roots if not any(_under(r, o) and r != o for o in roots)]
-        streams = [self._rows_under(root, "kind") for root in sorted(outer)]
-        yield from heapq.merge(*streams, key=lambda row: row[0])
-
-    def _rows_under(self, root: str, column: str = "record") -> Iterator[tuple[str, bytes]]:
-        # `column` is one of two fixed names, never user text.
-        sql = f"SELECT path, {column} FROM assets WHERE path = ?"
-        yield from self.conn.execute(sql, (root,))
-        sql = f"SELECT path, {column} FROM assets WHERE path >= ? AND path < ? ORDER BY path"
-        yield from self.conn.execute(sql, _prefix_range(root))
+        return [r for r in sorted(seen) if not any(is_under(r, o) and r != o for o in seen)]
 
 
 _UPSERT = """
@@ -373,16 +325,6 @@ def _row(asset: Asset, folder: str, identity: str, key: str | None, scan_id: int
         scan_id,
         _encode(asset),
     )
-
-
-def _prefix_range(root: str) -> tuple[str, str]:
-    """Bounds such that lo <= path < hi holds exactly for paths under root/."""
-    base = root.rstrip(os.sep) + os.sep
-    return base, base[:-1] + chr(ord(os.sep) + 1)
-
-
-def _under(folder: str, parent: str) -> bool:
-    return folder == parent or folder.startswith(parent.rstrip(os.sep) + os.sep)
 
 
 def _present(seq) -> Iterator[int]:
