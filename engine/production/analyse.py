@@ -60,7 +60,7 @@ def analyse(
     options = options or AnalysisOptions()
     settings = settings or Settings()
     progress = progress or NullProgress()
-    roots = [os.path.abspath(r) for r in (roots or production_roots(catalog))]
+    roots = outermost([os.path.abspath(r) for r in (roots or production_roots(catalog))])
     problems: list[str] = []
     progress.phase("projects, orphans and lineage")
     production = analyse_production(catalog, roots, projects=projects, settings=settings, now=now)
@@ -102,6 +102,12 @@ def analyse(
     return record
 
 
+def outermost(roots: list[str]) -> list[str]:
+    """The roots, each once, without those inside another: an asset is counted once."""
+    unique = set(roots)
+    return sorted(r for r in unique if not any(r != o and _under(r, [o]) for o in unique))
+
+
 def summarise_catalog(catalog: Catalog, roots: list[str]) -> CatalogSummary:
     by_kind = _merged(catalog, "kind", roots)
     largest = sorted(
@@ -135,7 +141,11 @@ def summarise_catalog(catalog: Catalog, roots: list[str]) -> CatalogSummary:
 def gather_problems(record: ProductionRecord) -> list[str]:
     """Every part's problems in one list, each prefixed with the part it came from."""
     found = [f"catalog: {p.path}: {p.reason}" for p in record.catalog.unreadable]
-    found += [f"projects: {p.path}: {e}" for p in record.projects.projects for e in p.errors]
+    found += [
+        f"projects: {e}" if e.startswith(p.path) else f"projects: {p.path}: {e}"
+        for p in record.projects.projects
+        for e in p.errors
+    ]
     found += [f"duplicates: {p.path}: {p.reason}" for p in record.duplicates.problems]
     found += [f"render: {p}" for r in record.render for p in r.problems]
     if record.render_what_if is not None:

@@ -192,3 +192,10 @@ def test_analyse_json_is_the_production_record_and_defaults_to_the_scanned_roots
     assert all(os.path.isabs(r) for r in record.roots)
     assert record.render_what_if is not None
     assert record.render_what_if.sequence == production.render
+
+
+def test_report_without_roots_on_a_catalog_that_scanned_nothing_is_a_usage_error(tmp_path, capsys):
+    out = tmp_path / "out.html"
+    code = main(["report", "--catalog", str(tmp_path / "empty.sqlite"), "-o", str(out)])
+    assert code == 2 and not out.exists()  # never a report of `/`
+    assert "give --root or run `mediaopt scan` first" in capsys.readouterr().err
