@@ -48,19 +48,44 @@ class RawReads:
         for _, record in heapq.merge(*streams, key=lambda row: row[0]):
             yield record
 
-    def paths(self, under: Iterable[str]) -> Iterator[tuple[str, str]]:
-        """(path, kind) of every asset under these roots, in path order."""
-        roots = {os.path.abspath(os.fspath(r)) for r in under}
-        outer = [r for r in roots if not any(is_under(r, o) and r != o for o in roots)]
-        streams = [self._rows_under(root, "kind") for root in sorted(outer)]
-        yield from heapq.merge(*streams, key=lambda row: row[0])
+    def records_at(self, paths: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+        """(path, stored JSON) of the assets at these paths that are cataloged, many
+        looked up per query."""
+        wanted = list(dict.fromkeys(paths))
+        for start in range(0, len(wanted), _BATCH):
+            chunk = wanted[start : start + _BATCH]
+            sql = f"SELECT path, record FROM assets WHERE path IN ({','.join('?' * len(chunk))})"
+            yield from self.conn.execute(sql, chunk)
 
-    def _rows_under(self, root: str, column: str = "record") -> Iterator[tuple[str, bytes]]:
-        # `column` is one of two fixed names, never user text.
-        sql = f"SELECT path, {column} FROM assets WHERE path = ?"
-        yield from self.conn.execute(sql, (root,))
-        sql = f"SELECT path, {column} FROM assets WHERE path >= ? AND path < ? ORDER BY path"
+    def paths_ending(
+        self, under: Iterable[str], endings: Iterable[str]
+    ) -> Iterator[tuple[str, str]]:
+        """(path, kind) of the assets under these roots whose name ends in `.` and one of
+        `endings` (case-insensitive), in path order, without reading records."""
+        likes = [f"%.{_escape(e)}" for e in endings]
+        if not likes:
+            return
+        names = " OR ".join("path LIKE ? ESCAPE '\\'" for _ in likes)
+        roots = {os.path.abspath(os.fspath(r)) for r in under}
+        for root in sorted(r for r in roots if not any(is_under(r, o) and r != o for o in roots)):
+            sql = (
+                "SELECT path, kind FROM assets WHERE (path = ? OR (path >= ? AND path < ?))"
+                f" AND ({names}) ORDER BY path"
+            )
+            yield from self.conn.execute(sql, [root, *prefix_range(root), *likes])
+
+    def _rows_under(self, root: str) -> Iterator[tuple[str, bytes]]:
+        yield from self.conn.execute("SELECT path, record FROM assets WHERE path = ?", (root,))
+        sql = "SELECT path, record FROM assets WHERE path >= ? AND path < ? ORDER BY path"
         yield from self.conn.execute(sql, prefix_range(root))
+
+
+_BATCH = 500
+"""Paths per `IN (...)` query: far below SQLite's limit of 32,766 parameters."""
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def prefix_range(root: str) -> tuple[str, str]:

@@ -47,8 +47,9 @@ def infer_edges(entries: Iterable[Entry]) -> Iterator[LineageEdge]:
     originals: dict[str, list[Entry]] = defaultdict(list)
     by_reel: dict[str, list[Entry]] = defaultdict(list)
     for entry in _related(entries):
-        if entry.kind in _PICTURE and not _is_proxy(entry) and stem(entry.path) in wanted:
-            originals[stem(entry.path)].append(entry)
+        name = stem(entry.path) if entry.kind in _PICTURE else None
+        if name in wanted and not _is_proxy(entry):
+            originals[name].append(entry)
         if _has_take(entry) and 2 <= reels[entry.reel.casefold()] <= _MAX_REEL_GROUP:
             by_reel[entry.reel.casefold()].append(entry)
     named: set[tuple[str, str]] = set()

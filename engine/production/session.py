@@ -25,7 +25,8 @@ from mediaopt.engine.render.jobs import render_jobs
 def discover_projects(index: CatalogIndex, roots: list[str]) -> list[str]:
     """Project files under the roots that a reader knows: from the catalog, and from the
     folders as they are now, since a cut saved after the last scan is in use too."""
-    found = {path for path, kind in index.paths_under(roots) if kind != "sequence" and _kind(path)}
+    named = index.named_under(roots, project_extensions())
+    found = {path for path, kind in named if kind != "sequence" and _kind(path)}
     found.update(p for p in unscanned_projects(roots) if p not in index.by_path)
     return sorted(found)
 

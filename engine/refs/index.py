@@ -168,13 +168,22 @@ class CatalogIndex:
             if any(path.startswith(b) or path == b[:-1] for b in bases):
                 yield entry
 
-    def paths_under(self, roots: list[str]) -> Iterator[tuple[str, str]]:
-        """(path, kind) of the assets below the roots: `under` without reading records."""
+    def entries_at(self, paths: Iterable[str]) -> dict[str, Entry]:
+        """The cataloged assets at these paths, by path (many looked up per query)."""
+        if self._memory is not None:
+            return {p: self._memory[p] for p in paths if p in self._memory}
+        return {path: _decode(record) for path, record in self._catalog.records_at(paths)}
+
+    def named_under(self, roots: list[str], endings: list[str]) -> Iterator[tuple[str, str]]:
+        """(path, kind) of the assets below the roots named with one of these endings
+        (`otio`, `nk` ...): what could be a project file, without reading records."""
         if self._memory is None:
-            yield from self._catalog.paths(under=roots)
+            yield from self._catalog.paths_ending(roots, endings)
             return
         for entry in self.under(roots):
-            yield entry.path, entry.kind
+            name = entry.path.lower()
+            if any(name.endswith("." + e.lower()) for e in endings):
+                yield entry.path, entry.kind
 
     def entries_under(self, roots: list[str]) -> Iterable[Entry]:
         """`under(roots)` as a view that can be read more than once, each time streamed."""

@@ -52,7 +52,7 @@ def test_every_lookup_matches_an_index_held_in_memory(both):
     assert queried.by_stem.get("no such clip name") == []
 
 
-def test_under_streams_the_roots_in_path_order(both, production):
+def test_under_streams_the_roots_in_path_order_and_names_without_records(both, production):
     queried, held = both
     root = production.root
     shows = sorted({e.path[len(root) + 1 :].split("/")[0] for e in held.under([root])})
@@ -60,4 +60,7 @@ def test_under_streams_the_roots_in_path_order(both, production):
     paths = [e.path for e in queried.under(roots)]
     assert paths == sorted(paths) == [e.path for e in held.under(roots)]
     assert len(paths) == len(set(paths)) > 0  # a root inside another is read once
-    assert [p for p, _ in queried.paths_under([root])] == [e.path for e in held.under([root])]
+    endings = ["otio", "nk", "EDL"]
+    named = list(queried.named_under([root], endings))
+    assert named == list(held.named_under([root], endings)) and named
+    assert all(p.lower().endswith((".otio", ".nk", ".edl")) for p, _ in named)
