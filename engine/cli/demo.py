@@ -17,10 +17,7 @@ from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.cli.output import BarProgress, console, human_bytes, interactive, table
 from mediaopt.engine.model import ScanSummary
-from mediaopt.engine.production.analyse import analyse
 from mediaopt.engine.production.record import AnalysisOptions, ProductionRecord
-from mediaopt.engine.refs.config import Settings
-from mediaopt.engine.report import production_report, write_html
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -33,6 +30,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from mediaopt.engine.demo.production import build_demo_production
+    from mediaopt.engine.production.analyse import analyse
+    from mediaopt.engine.refs.config import Settings
+    from mediaopt.engine.report import production_report, write_html
 
     base = Path(args.dir or tempfile.mkdtemp(prefix="mediaopt-demo-")).resolve()
     root = base / "production"
