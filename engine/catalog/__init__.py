@@ -16,7 +16,12 @@ from pathlib import Path
 import msgspec
 import platformdirs
 
+from mediaopt.engine.catalog.fingerprints import Fingerprints
+from mediaopt.engine.catalog.jobs import RenderJobs
+from mediaopt.engine.catalog.profiles import RateProfiles
+from mediaopt.engine.catalog.reads import RawReads, is_under, prefix_range
 from mediaopt.engine.catalog.schema import CatalogVersionError, migrate
+from mediaopt.engine.catalog.transaction import Transaction
 from mediaopt.engine.model import Asset, AssetKind, ScannedRoot
 
 __all__ = ["Catalog", "CatalogVersionError", "StatsRow", "default_catalog_path", "parse_size"]
@@ -42,8 +47,11 @@ class StatsRow(msgspec.Struct, kw_only=True, frozen=True):
     bytes: int
 
 
-class Catalog:
-    """An open catalog. Use as a context manager, or call close()."""
+class Catalog(RawReads):
+    """An open catalog. Use as a context manager, or call close().
+
+    This package is the only code that runs SQL (a test checks it): the caches beside the
+    assets are sub-objects, `fingerprints`, `render_jobs` and `rate_profiles`."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None):
         self.path = Path(path) if path is not None else default_catalog_path()
@@ -54,6 +62,9 @@ class Catalog:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         migrate(self.conn, str(self.path))
+        self.fingerprints = Fingerprints(self.conn)
+        self.render_jobs = RenderJobs(self.conn)
+        self.rate_profiles = RateProfiles(self.conn)
 
     def __enter__(self) -> Catalog:
         return self
@@ -63,6 +74,13 @@ class Catalog:
 
     def close(self) -> None:
         self.conn.close()
+
+    def copy_to(self, target: str | os.PathLike[str]) -> None:
+        """A consistent copy of the catalog, WAL contents included (SQLite's backup API,
+        safe while others write)."""
+        with sqlite3.connect(target) as copy:
+            self.conn.backup(copy)
+        copy.close()
 
     # -- writing, used by the scanner ------------------------------------------------
 
@@ -105,7 +123,7 @@ class Catalog:
         """The outermost scanned roots: where a command run without --root looks."""
         kept: list[str] = []
         for root in sorted({r.path for r in self.scanned_roots()}, key=len):
-            if not any(_under(root, k) for k in kept):
+            if not any(is_under(root, k) for k in kept):
                 kept.append(root)
         return sorted(kept)
 
@@ -151,7 +169,7 @@ class Catalog:
         removed = 0
         with self._transaction():
             for root in roots:
-                lo, hi = _prefix_range(root)
+                lo, hi = prefix_range(root)
                 doomed = [
                     path
                     for path, folder in self.conn.execute(
@@ -159,14 +177,14 @@ class Catalog:
                         " AND scan_id != ?",
                         (root, lo, hi, scan_id),
                     )
-                    if not any(_under(folder, k) for k in keep)
+                    if not any(is_under(folder, k) for k in keep)
                 ]
                 self.conn.executemany("DELETE FROM assets WHERE path = ?", ((p,) for p in doomed))
                 removed += len(doomed)
         return removed
 
-    def _transaction(self):
-        return _Transaction(self.conn)
+    def _transaction(self) -> Transaction:
+        return Transaction(self.conn)
 
     # -- reading ---------------------------------------------------------------------
 
@@ -228,7 +246,7 @@ class Catalog:
         if under:
             root = os.path.abspath(os.fspath(under))
             if recursive:
-                lo, hi = _prefix_range(root)
+                lo, hi = prefix_range(root)
                 where.append("(path = ? OR (path >= ? AND path < ?))")
                 args += [root, lo, hi]
             else:
@@ -256,7 +274,7 @@ class Catalog:
         sql = f"SELECT {keys[by]} AS k, count(*), sum(bytes) FROM assets"
         args: list[object] = []
         if under:
-            lo, hi = _prefix_range(os.path.abspath(under))
+            lo, hi = prefix_range(os.path.abspath(under))
             sql += " WHERE path >= ? AND path < ?"
             args += [lo, hi]
         sql += " GROUP BY k ORDER BY sum(bytes) DESC"
@@ -286,17 +304,6 @@ class Catalog:
 
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM assets").fetchone()[0]
-
-
-class _Transaction:
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-
-    def __enter__(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type, *_: object) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
 _UPSERT = """
@@ -339,16 +346,6 @@ def _row(asset: Asset, folder: str, identity: str, key: str | None, scan_id: int
         scan_id,
         _encode(asset),
     )
-
-
-def _prefix_range(root: str) -> tuple[str, str]:
-    """Bounds such that lo <= path < hi holds exactly for paths under root/."""
-    base = root.rstrip(os.sep) + os.sep
-    return base, base[:-1] + chr(ord(os.sep) + 1)
-
-
-def _under(folder: str, parent: str) -> bool:
-    return folder == parent or folder.startswith(parent.rstrip(os.sep) + os.sep)
 
 
 def _present(seq) -> Iterator[int]:

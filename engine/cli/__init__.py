@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "render": ("render", "render storage: analyze, what-if, settings, chart"),
     "farm": ("farm", "render farm hooks"),
     "bandwidth": ("bandwidth", "storage bandwidth: need, measure, check"),
+    "analyse": ("analyse", "analyse a production into one record (every section)"),
     "report": ("report", "write an HTML report of the catalog"),
     "demo": ("demo", "build a sample production and analyse it"),
     "schema": ("schema", "JSON Schema of a command's --json output"),

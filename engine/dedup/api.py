@@ -8,7 +8,6 @@ from pathlib import Path
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.dedup.exact import ExactFinder
 from mediaopt.engine.dedup.near import MEDIA_KINDS, NearFinder
-from mediaopt.engine.fingerprint.store import HashStore
 from mediaopt.engine.model import DupesReport
 from mediaopt.engine.progress import NullProgress, Progress
 
@@ -37,7 +36,7 @@ def find_duplicates(
     cat = Catalog(catalog) if owned else catalog
     progress = progress or NullProgress()
     try:
-        store = HashStore(cat)
+        store = cat.fingerprints
         exact = ExactFinder(store, low_impact=low_impact, progress=progress)
         kinds = [str(k) for k in MEDIA_KINDS[kind]] if kind else None
         groups = list(exact.groups(kinds))

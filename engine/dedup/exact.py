@@ -16,8 +16,8 @@ from collections.abc import Iterator
 import msgspec
 import xxhash
 
+from mediaopt.engine.catalog.fingerprints import Fingerprints
 from mediaopt.engine.dedup.keeper import choose_keeper
-from mediaopt.engine.fingerprint.store import HashStore
 from mediaopt.engine.model import (
     Asset,
     DuplicateGroup,
@@ -46,7 +46,7 @@ class _Unit(msgspec.Struct):
 class ExactFinder:
     def __init__(
         self,
-        store: HashStore,
+        store: Fingerprints,
         *,
         low_impact: bool = False,
         progress: Progress | None = None,

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 import msgspec
 import numpy as np
 
+from mediaopt.engine.catalog.fingerprints import Fingerprints
 from mediaopt.engine.dedup.frames import searchable_frames
 from mediaopt.engine.dedup.keeper import choose_keeper, quality_key, relation
 from mediaopt.engine.fingerprint import audio, image, video
@@ -19,7 +20,6 @@ from mediaopt.engine.fingerprint.errors import MediaDecodeError
 from mediaopt.engine.fingerprint.image_match import PrintArrays, image_matches
 from mediaopt.engine.fingerprint.index import near_pairs
 from mediaopt.engine.fingerprint.picture import graded
-from mediaopt.engine.fingerprint.store import HashStore
 from mediaopt.engine.model import (
     Asset,
     AssetKind,
@@ -49,7 +49,7 @@ class _Item(msgspec.Struct):
 class NearFinder:
     def __init__(
         self,
-        store: HashStore,
+        store: Fingerprints,
         *,
         low_impact: bool = False,
         progress: Progress | None = None,
@@ -105,7 +105,7 @@ class NearFinder:
         self, asset: Asset, identity: str, method: str, struct: type, make: Callable
     ) -> _Item | None:
         """The asset's fingerprint from the cache, or made now (None when undecodable)."""
-        cached = self.store.fingerprint(identity, method)
+        cached = self.store.get(identity, method)
         if cached is not None:
             data, thumb = cached
             return _Item(asset, msgspec.msgpack.decode(data, type=struct), thumb)
@@ -116,7 +116,7 @@ class NearFinder:
             self.progress.problem(asset.path, exc.reason)
             return None
         self.hashed += 1
-        self.store.put_fingerprint(identity, method, msgspec.msgpack.encode(value), thumb)
+        self.store.put(identity, method, msgspec.msgpack.encode(value), thumb)
         self.progress.advance()
         return _Item(asset, value, thumb)
 

@@ -26,7 +26,8 @@ from mediaopt.engine.render.jobs import render_jobs
 def discover_projects(index: CatalogIndex, roots: list[str]) -> list[str]:
     """Project files under the roots that a reader knows: from the catalog, and from the
     folders as they are now, since a cut saved after the last scan is in use too."""
-    found = {e.path for e in index.under(roots) if e.sequence is None and _kind(e.path)}
+    named = index.named_under(roots, project_extensions())
+    found = {path for path, kind in named if kind != "sequence" and _kind(path)}
     found.update(p for p in unscanned_projects(roots) if p not in index.by_path)
     return sorted(found)
 
@@ -142,7 +143,7 @@ def open_session(
     )
     # Inference runs per root: reel and clip names (A001C003) recur on every production,
     # so a match between two shows' roots is a coincidence, not a derivation.
-    edges = [edge for root in roots for edge in infer_edges(index.under([root]))]
+    edges = [edge for root in roots for edge in infer_edges(index.entries_under([root]))]
     for rp in read:
         edges += project_edges(rp.project, rp.resolutions)
         edges += export_edges(rp.project, rp.resolutions, index)
@@ -154,8 +155,16 @@ def open_session(
     if db is not None:
         if fingerprint:
             problems = fingerprint_missing(db, roots, progress=progress)
-        linked = {frozenset((e.source, e.derivative)) for e in edges}
-        edges += perceptual_edges(index.under(roots), cached_prints(db, roots), linked)
+        prints = cached_prints(db, roots)
+        # Only pairs that both have a print can be linked by pictures: the set stays as
+        # small as the prints, not as large as the edges.
+        linked = {
+            frozenset((e.source, e.derivative))
+            for e in edges
+            if e.source in prints and e.derivative in prints
+        }
+        printed = (index.by_path.get(path) for path in sorted(prints))
+        edges += perceptual_edges((e for e in printed if e is not None), prints, linked)
     return Session(index=index, roots=roots, projects=read, edges=edges, now=now, problems=problems)
 
 

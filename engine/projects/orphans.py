@@ -88,7 +88,7 @@ def classify(
         e.derivative: e for e in edges if e.kind in _REGENERABLE_KINDS and e.source in referenced
     }
     listings = FolderListings()
-    for entry in sorted(index.under(roots), key=lambda e: e.path):
+    for entry in index.under(roots):  # in path order, streamed
         if entry.kind not in MEDIA_KINDS:
             continue
         if entry.path in referenced:

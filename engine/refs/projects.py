@@ -67,9 +67,8 @@ def resolve_project(
         mtime = 0.0
         if not project.errors:
             project.errors = [f"{path}: {exc.strerror}"]
-    times = [mtime] + [
-        index.by_path[a].mtime for r in resolutions for a in r.assets if a in index.by_path
-    ]
+    used = index.entries_at(a for r in resolutions for a in r.assets)
+    times = [mtime] + [entry.mtime for entry in used.values()]
     last = max(times)
     return ResolvedProject(
         project=project,

@@ -20,9 +20,6 @@ from mediaopt.engine.scan.probe import probe_file
 from mediaopt.engine.scan.sequences import group_sequences
 from mediaopt.engine.scan.walk import Walker
 
-_encode = msgspec.json.Encoder().encode
-_decode = msgspec.json.Decoder(RenderJob).decode
-
 
 def normalise_pattern(pattern: str) -> str:
     """`beauty.%04d.exr`, `beauty.@@@@.exr`, `beauty.$F4.exr` -> `beauty.####.exr`."""
@@ -69,20 +66,12 @@ def post_job(job: RenderJob, catalog: Catalog) -> RenderJob:
 
 
 def store_job(job: RenderJob, catalog: Catalog) -> None:
-    catalog.conn.execute(
-        "INSERT INTO render_jobs (farm, job_id, output_asset, finished, record)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT(farm, job_id) DO UPDATE SET"
-        " output_asset = excluded.output_asset, finished = excluded.finished,"
-        " record = excluded.record",
-        (job.farm, job.job_id, job.output_asset, job.finished or 0.0, _encode(job)),
-    )
+    catalog.render_jobs.put(job)
 
 
 def render_jobs(catalog: Catalog) -> list[RenderJob]:
-    """Every recorded job, oldest first (jobs are few next to frames: a facility posts
-    thousands a day, not millions)."""
-    rows = catalog.conn.execute("SELECT record FROM render_jobs ORDER BY finished, id")
-    return [_decode(r[0]) for (r) in rows]
+    """Every recorded job, oldest first."""
+    return catalog.render_jobs.all()
 
 
 def jobs_by_output(catalog: Catalog) -> dict[str, RenderJob]:
