@@ -57,13 +57,14 @@ def _argv(command: str, p, tmp: Path) -> list[str]:
         "bandwidth-measure": ["bandwidth", "measure", p.root, *fast],
         "bandwidth-check": ["bandwidth", "check", cut, *fast, *catalog],
         "report": ["report", *catalog],
+        "analyse": ["analyse", *catalog],
     }[command]
 
 
 COMMANDS = [
     "scan", "info", "find", "stats", "refs", "projects", "orphans", "lineage", "dupes",
     "compare", "render-analyze", "render-what-if", "render-settings", "farm-post-job",
-    "bandwidth-need", "bandwidth-measure", "bandwidth-check", "report",
+    "bandwidth-need", "bandwidth-measure", "bandwidth-check", "report", "analyse",
 ]  # fmt: skip
 
 
@@ -90,7 +91,8 @@ def test_json_stdout_parses_and_matches_its_schema(command, cli_production, tmp_
 def test_every_command_with_json_is_tested_here() -> None:
     from mediaopt.engine.cli.schema import OUTPUTS
 
-    assert set(OUTPUTS) - {"farm"} == set(COMMANDS)
+    # `farm` and `production` are other names of `farm-post-job` and `analyse`.
+    assert set(OUTPUTS) - {"farm", "production"} == set(COMMANDS)
 
 
 @pytest.mark.parametrize("command", ["refs", "lineage"])
