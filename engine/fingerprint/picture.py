@@ -38,7 +38,8 @@ def load_picture(path: str | os.PathLike[str]) -> np.ndarray:
             return _oiio(path, ext in _LINEAR)
         try:
             with Image.open(path) as image:
-                image.draft("RGB", (HASH_SIDE * 2, HASH_SIDE * 2))  # JPEG: decode reduced
+                # JPEG: decode at the smallest DCT scale still HASH_SIDE or more on a side
+                image.draft("RGB", (HASH_SIDE, HASH_SIDE))
                 image = _rgb(image)
                 factor = -(-max(image.size) // LOAD_SIDE)
                 return np.asarray(image.reduce(factor) if factor > 1 else image)
@@ -166,9 +167,12 @@ def _dark_lines(part: np.ndarray, axis: int, level: int) -> np.ndarray:
 def picture_hashes(rgb: np.ndarray) -> tuple[int, int, bool]:
     """(pHash, dHash, letterboxed) of a picture, both 64-bit."""
     rgb, boxed = trim_bars(rgb)
-    image = Image.fromarray(rgb)
-    image.thumbnail((HASH_SIDE, HASH_SIDE), Image.Resampling.BILINEAR)
-    gray = image.convert("L")
+    # Grey first, then reduce: one channel to resample instead of three (2.5 ms to 1.5 ms
+    # a hash at 1024 px). Hashes move by at most 4 of 128 bits (mean 0.35) on
+    # benchmarks/peers.py's photographs; on the labelled set (benchmarks/dupes.py) the
+    # farthest copy went from 19 to 20 bits, other pictures stayed >= 33, threshold 22.
+    gray = Image.fromarray(rgb).convert("L")
+    gray.thumbnail((HASH_SIDE, HASH_SIDE), Image.Resampling.BILINEAR)
     return _bits(imagehash.phash(gray)), _bits(imagehash.dhash(gray)), boxed
 
 
