@@ -24,11 +24,15 @@ from mediaopt.engine.scan import assemble, stills
 from mediaopt.engine.scan.errors import ScanError
 from mediaopt.engine.scan.sequences import FrameGroup, group_sequences
 from mediaopt.engine.scan.walk import FileEntry, Walker
-from mediaopt.engine.scan.worker import PRELOAD, init_worker, probe_many
+from mediaopt.engine.scan.worker import PRELOAD, init_worker, probe_jobs, probe_many
 
 _FLUSH_ROWS = 256
 _FLUSH_SECONDS = 1.0
-_IN_FLIGHT_PER_WORKER = 8
+_IN_FLIGHT_PER_WORKER = 4
+_BATCH = 8
+"""Jobs sent to a worker in one task. A task is a round trip through the pool's queues
+with its pickles: with one file per task that was a third of a short clip's CPU. After a
+worker crash the lost jobs go again one per task, so a crashing file costs only itself."""
 
 
 class _Split(msgspec.Struct):
@@ -55,7 +59,10 @@ class _Prober:
     def __init__(self, workers: int, low_impact: bool):
         self.workers = workers
         self.low_impact = low_impact
-        self.pending: dict[Future, _Job] = {}
+        self.pending: dict[Future, list[_Job]] = {}
+        self.batch: list[_Job] = []
+        self.ready: list[tuple[_Job, list[Asset]]] = []
+        """Results decided outside a task: files that crashed a worker twice."""
         self._pool = self._new_pool() if workers > 0 else None
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -73,38 +80,56 @@ class _Prober:
     def submit(self, job: _Job) -> list[tuple[_Job, list[Asset]]]:
         if self._pool is None:
             return [(job, probe_many(job.paths, self.low_impact))]
-        self.pending[self._pool.submit(probe_many, job.paths, self.low_impact)] = job
+        self.batch.append(job)
+        # Idle workers get what there is; busy ones get full batches.
+        if len(self.batch) >= _BATCH or len(self.pending) < self.workers:
+            self._send(self.batch)
+            self.batch = []
         if len(self.pending) >= self.workers * _IN_FLIGHT_PER_WORKER:
             return self.collect(block=True)
         return self.collect(block=False)
 
+    def _send(self, jobs: list[_Job]) -> None:
+        assert self._pool is not None
+        try:
+            future = self._pool.submit(probe_jobs, [j.paths for j in jobs], self.low_impact)
+        except BrokenProcessPool:
+            # A worker died since the last collect: recover what was in flight first.
+            self.ready.extend(self._recover([]))
+            future = self._pool.submit(probe_jobs, [j.paths for j in jobs], self.low_impact)
+        self.pending[future] = jobs
+
     def collect(self, *, block: bool) -> list[tuple[_Job, list[Asset]]]:
+        results, self.ready = self.ready, []
         if not self.pending:
-            return []
+            return results
         done, _ = wait(
             list(self.pending), timeout=None if block else 0, return_when=FIRST_COMPLETED
         )
-        results = []
         for future in done:
-            job = self.pending.pop(future, None)
-            if job is None:
+            jobs = self.pending.pop(future, None)
+            if jobs is None:
                 continue  # lost with a crashed worker and already resubmitted by _recover
             try:
-                results.append((job, future.result()))
+                results.extend(zip(jobs, future.result(), strict=True))
             except BrokenProcessPool:
-                results.extend(self._recover(job))
+                results.extend(self._recover(jobs))
         return results
 
     def drain(self) -> list[tuple[_Job, list[Asset]]]:
-        results = []
+        if self.batch:
+            self._send(self.batch)
+            self.batch = []
+        results = self.collect(block=False)
         while self.pending:
             results.extend(self.collect(block=True))
         return results
 
-    def _recover(self, job: _Job) -> list[tuple[_Job, list[Asset]]]:
+    def _recover(self, jobs: list[_Job]) -> list[tuple[_Job, list[Asset]]]:
         """A worker died (a native parser crashed). Every job in flight is lost with it;
-        run them again, and a job that kills a worker twice is a file that crashes it."""
-        lost = [job, *self.pending.values()]
+        run them again, one per task, and a job that kills a worker twice is a file that
+        crashes it."""
+        lost = [*jobs, *(job for batch in self.pending.values() for job in batch)]
         self.pending.clear()
         assert self._pool is not None
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -115,7 +140,7 @@ class _Prober:
             if item.attempts >= 2:
                 results.append((item, [_crashed(p) for p in item.paths]))
             else:
-                self.pending[self._pool.submit(probe_many, item.paths, self.low_impact)] = item
+                self._send([item])
         return results
 
     def close(self) -> None:
