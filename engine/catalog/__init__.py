@@ -256,6 +256,18 @@ class Catalog:
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM assets").fetchone()[0]
 
+    def scanned_roots(self) -> list[str]:
+        """Every root a scan of this catalog was given, oldest first."""
+        found: dict[str, None] = {}
+        for (roots,) in self.conn.execute("SELECT roots FROM scans ORDER BY id"):
+            found.update(dict.fromkeys(msgspec.json.decode(roots)))
+        return list(found)
+
+    def last_scan_finished(self) -> float | None:
+        """When the latest finished scan ended (Unix seconds): the catalog state a plan
+        records."""
+        return self.conn.execute("SELECT max(finished) FROM scans").fetchone()[0]
+
 
 class _Transaction:
     def __init__(self, conn: sqlite3.Connection):

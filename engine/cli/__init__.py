@@ -7,6 +7,7 @@ from types import ModuleType
 
 from mediaopt.engine.catalog import CatalogVersionError
 from mediaopt.engine.cli import (
+    apply,
     bandwidth,
     compare,
     demo,
@@ -17,12 +18,14 @@ from mediaopt.engine.cli import (
     lineage,
     orphans,
     projects,
+    recommend,
     refs,
     render,
     report,
     scan,
     schema,
     stats,
+    undo,
 )
 from mediaopt.engine.cli.output import errors
 from mediaopt.engine.scan.errors import ScanError
@@ -41,6 +44,9 @@ COMMANDS: list[ModuleType] = [
     render,
     farm,
     bandwidth,
+    recommend,
+    apply,
+    undo,
     report,
     demo,
     schema,

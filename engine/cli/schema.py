@@ -10,6 +10,7 @@ from mediaopt.engine.cli.output import print_json
 from mediaopt.engine.cli.refs import RefsReport
 from mediaopt.engine.cli.stats import StatsReport
 from mediaopt.engine.model import (
+    ApplyReport,
     Asset,
     CheckReport,
     Comparison,
@@ -17,12 +18,14 @@ from mediaopt.engine.model import (
     LineageReport,
     NeedReport,
     OrphanReport,
+    Plan,
     ProjectsReport,
     Recommendation,
     RenderAnalysis,
     RenderJob,
     ScanSummary,
     StorageMeasurement,
+    UndoReport,
 )
 from mediaopt.engine.report import Report
 
@@ -44,6 +47,10 @@ OUTPUTS: dict[str, object] = {
     "bandwidth-measure": StorageMeasurement,
     "bandwidth-check": CheckReport,
     "report": Report,
+    "plan": Plan,
+    "recommend": Plan,
+    "apply": ApplyReport,
+    "undo": UndoReport,
 }
 
 
