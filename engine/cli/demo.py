@@ -29,6 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from mediaopt.engine.demo.caches import build_savings_extras
     from mediaopt.engine.demo.commercial import build_sample_production
     from mediaopt.engine.demo.feature import build_orphan_production
     from mediaopt.engine.demo.render_folder import build_render_folder
@@ -40,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     commercial = build_sample_production(root / "commercial")
     renders = build_render_folder(Path(commercial.root) / "show").parents[1]
     feature = build_orphan_production(root / "feature")
+    build_savings_extras(commercial.root, feature.root)  # host caches, a dormant project
     with Catalog(catalog_path) as catalog:
         summary = api.scan([root], catalog, progress=BarProgress() if interactive(args) else None)
         console.print(
@@ -66,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
             build_report(catalog, title="mediaopt demo production", extra=sections),
             base / "report.html",
         )
+        _plan(catalog, [feature.root, commercial.root], feature.maps, base)
     console.print(f"\nHTML report: {report}", highlight=False)
     console.print(f"Try: mediaopt find --catalog {catalog_path} --kind sequence", highlight=False)
     return 0
@@ -132,6 +135,31 @@ def _bandwidth(folder: str, timeline: str, catalog: Catalog, chart: Path) -> lis
     show_verdicts(cut.verdicts, title=f"Will it work: {Path(timeline).name}")
     sections.append(bandwidth_section(cut, title=f"Bandwidth: {Path(timeline).name}"))
     return sections
+
+
+def _plan(catalog: Catalog, roots: list[str], maps: list[str], base: Path) -> None:
+    """The savings plan over the production, written to plan.json and run as a dry run."""
+    from mediaopt.engine.actions import apply_plan
+    from mediaopt.engine.cli.apply import show_apply
+    from mediaopt.engine.cli.recommend import show_plan, write_plan
+    from mediaopt.engine.recommend import recommend
+    from mediaopt.engine.refs.config import Settings
+
+    settings = Settings(path_map=maps, unreadable_scope_depth=1)
+    plan_path, archive = base / "plan.json", base / "archive"
+    plan = recommend(catalog, roots, settings=settings, plan_file=str(plan_path))
+    write_plan(plan, plan_path)
+    console.print("\n[bold]Savings plan[/bold]")
+    show_plan(plan)
+    report = apply_plan(
+        plan, plan_path, catalog=catalog, archive_root=archive, confirm_destructive=True
+    )
+    show_apply(report)
+    console.print(
+        f"Carry it out: mediaopt apply {plan_path} --catalog {catalog.path} --execute "
+        f"--archive-root {archive} --confirm-destructive",
+        highlight=False,
+    )
 
 
 def _show_problems(summary: ScanSummary) -> None:

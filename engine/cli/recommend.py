@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
             plan_file=args.output or "plan.json",
         )
     if args.output:
-        Path(args.output).write_bytes(msgspec.json.format(msgspec.json.encode(plan)) + b"\n")
+        write_plan(plan, args.output)
     if args.json:
         print_json(plan)
     else:
@@ -93,6 +93,10 @@ def run(args: argparse.Namespace) -> int:
         if args.output:
             console.print(f"Plan written to {args.output}", highlight=False)
     return 1 if plan.problems else 0
+
+
+def write_plan(plan: Plan, path: str | Path) -> None:
+    Path(path).write_bytes(msgspec.json.format(msgspec.json.encode(plan)) + b"\n")
 
 
 def _read_what_if(path: str) -> Recommendation:
