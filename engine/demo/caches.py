@@ -29,9 +29,15 @@ class SavingsTruth(msgspec.Struct, kw_only=True):
     dormant_media: list[str]
 
 
-def build_savings_extras(commercial: str | Path, feature: str | Path) -> SavingsTruth:
+def build_savings_extras(
+    commercial: str | Path, feature: str | Path, *, picture: tuple[int, int] = (640, 360)
+) -> SavingsTruth:
+    """`picture` is the render cache's frame size: the commercial's camera clips' own."""
     commercial, feature = Path(commercial), Path(feature)
-    caches = {**_resolve_cache(commercial / "show"), **_premiere_cache(commercial / "show")}
+    caches = {
+        **_resolve_cache(commercial / "show", picture),
+        **_premiere_cache(commercial / "show"),
+    }
     caches.update(_blender_proxies(feature / "show" / "camera"))
     _age(caches, CACHE_AGE_DAYS)
     project, clips = _dormant_project(feature / "old_promo")
@@ -39,7 +45,7 @@ def build_savings_extras(commercial: str | Path, feature: str | Path) -> Savings
     return SavingsTruth(caches=caches, dormant_project=project, dormant_media=clips)
 
 
-def _resolve_cache(show: Path) -> dict[str, str]:
+def _resolve_cache(show: Path, picture: tuple[int, int]) -> dict[str, str]:
     """Resolve's render cache: the clips' pictures again, same size, in its CacheClip
     folder (stored as .dvcc; here QuickTime ProRes under that name)."""
     folder = show / "CacheClip" / "4a6f2c1e-0d2b-4b8e-9a51-2f3c7e8d9b10"
@@ -52,8 +58,8 @@ def _resolve_cache(show: Path) -> dict[str, str]:
             pix_fmt="yuv422p10le",
             options={"profile": profile},
             container_format="mov",
-            width=640,
-            height=360,
+            width=picture[0],
+            height=picture[1],
             frames=24,
             seed=seed,
         )

@@ -442,4 +442,4 @@ def _count_once(actions: list[Action]) -> list[Action]:
     for action in executable:
         action.files = [next(counted) for _ in action.files]
         action.bytes = sum(f.freed for f in action.files)
-    return [a for a in actions if a.bytes > 0 or a.estimate_only]
+    return [a for a in actions if a.files or a.estimate_only]
