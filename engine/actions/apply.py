@@ -198,7 +198,8 @@ class _Run:
             if path.startswith(prefix):
                 name = os.path.basename(root.rstrip(os.sep)) or "root"
                 return base / name / path[len(prefix) :]
-        raise ApplyError(f"{path} is outside the plan's roots")
+        # Never written to: the mover refuses a file outside the roots before copying it.
+        return base / "outside-the-roots" / os.path.basename(path)
 
     def _manifest(self, action: Action) -> str | None:
         """One ASC MHL generation over what this action archived, at the top of its tree;
