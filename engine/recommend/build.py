@@ -10,7 +10,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from mediaopt.engine.catalog import Catalog
-from mediaopt.engine.dedup.api import find_duplicates
 from mediaopt.engine.model import (
     Action,
     ActionKind,
@@ -187,6 +186,8 @@ class _Builder:
         return found
 
     def duplicates(self, catalog: Catalog, near: bool, removals: set[str]) -> None:
+        from mediaopt.engine.dedup.api import find_duplicates  # scipy: only when asked
+
         report = find_duplicates(catalog, near=near)
         under = self._under_roots
         for group in report.groups:

@@ -56,5 +56,9 @@ def needed_now(
         path_map=PathMap.parse(path_map),
         dormant_days=dormant_days,
     )
-    failed = [rp.project.path for rp in session.projects if rp.failed]
+    # A cataloged project file that is gone now (archived by this very plan, or deleted)
+    # uses nothing: only one that is there and cannot be read leaves its use unknown.
+    failed = [
+        rp.project.path for rp in session.projects if rp.failed and os.path.exists(rp.project.path)
+    ]
     return needed(session), failed
