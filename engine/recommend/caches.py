@@ -83,19 +83,33 @@ class CacheHit(msgspec.Struct, kw_only=True, frozen=True):
     """The cache folder (the group an action covers), or the file's folder."""
 
 
+_BY_FOLDER: dict[str, list[CacheRule]] = {}
+_BY_PREFIX = [r for r in RULES if r.folder_prefix is not None]
+_ANYWHERE = [r for r in RULES if r.folder is None and r.folder_prefix is None]
+for _rule in RULES:
+    if _rule.folder is not None:
+        _BY_FOLDER.setdefault(_rule.folder.lower(), []).append(_rule)
+
+
 def host_cache(path: str, root: str) -> CacheHit | None:
     """The host cache `path` belongs to, looking only at the part of the path below
-    `root` (a root named `CacheClip` says nothing about its contents)."""
+    `root` (a root named `CacheClip` says nothing about its contents). Called for every
+    cataloged file, so folder names are looked up, not matched rule by rule."""
     base = root.rstrip(os.sep) + os.sep
     if not path.startswith(base):
         return None
     parts = path[len(base) :].split(os.sep)
     folders, name = parts[:-1], parts[-1].lower()
-    for rule in RULES:
-        for depth, folder in enumerate(folders):
+    for depth, folder in enumerate(folders):
+        lowered = folder.lower()
+        candidates = _BY_FOLDER.get(lowered, [])
+        if lowered.startswith(("blendcache_", "cache_fluid")):
+            candidates = candidates + _BY_PREFIX
+        for rule in candidates:
             if _folder_matches(rule, folder) and _suffix_matches(rule, name):
                 return CacheHit(rule=rule, folder=base + os.sep.join(folders[: depth + 1]))
-        if rule.folder is None and rule.folder_prefix is None and _suffix_matches(rule, name):
+    for rule in _ANYWHERE:
+        if _suffix_matches(rule, name):
             return CacheHit(rule=rule, folder=os.path.dirname(path))
     return None
 

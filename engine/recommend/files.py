@@ -61,10 +61,33 @@ def _no_atime(fd: int) -> None:
         pass  # O_NOATIME needs the file's owner (or root); the read still works
 
 
-def shared_bytes(path: str) -> int:
+_NEVER_SHARE = {"ext2", "ext3", "ext4", "tmpfs", "nfs", "nfs4", "cifs", "smb3", "vfat", "exfat"}
+"""File systems without shared extents: FIEMAP is not asked there (one ioctl per file
+adds up over a facility)."""
+_fs_types: dict[int, str] | None = None
+
+
+def _may_share(device: int) -> bool:
+    global _fs_types
+    if _fs_types is None:
+        _fs_types = {}
+        try:
+            with open("/proc/self/mountinfo") as mounts:
+                for line in mounts:
+                    fields, _, rest = line.partition(" - ")
+                    major, minor = (int(x) for x in fields.split()[2].split(":"))
+                    _fs_types[os.makedev(major, minor)] = rest.split()[0]
+        except (OSError, ValueError, IndexError):
+            pass  # not Linux: ask FIEMAP (it fails where unsupported)
+    return _fs_types.get(device) not in _NEVER_SHARE
+
+
+def shared_bytes(path: str, device: int | None = None) -> int:
     """Bytes of the file whose extents the file system shares with another file (reflinks,
     deduplicated extents): removing this file does not free them. 0 where FIEMAP is not
     supported or nothing is shared."""
+    if device is not None and not _may_share(device):
+        return 0
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
@@ -142,7 +165,7 @@ def count_freed(files: Iterable[PlannedFile]) -> list[PlannedFile]:
                 continue  # dedupe: freed was worked out against the keeper
             freed = 0
             if n == 0 and links <= len(indexes):
-                freed = max(0, f.bytes - shared_bytes(f.path)) if f.bytes else 0
+                freed = max(0, f.bytes - shared_bytes(f.path, f.device)) if f.bytes else 0
             out[i] = _with_freed(f, freed)
     return out
 
