@@ -22,6 +22,8 @@ def trims(
     session: Session, claimed: set[str], need: dict[str, str], handles: int, read_at: float
 ) -> list[Action]:
     uses: dict[str, list[_Use]] = defaultdict(list)
+    _MTIMES.clear()
+    _MTIMES.update({rp.project.path: rp.mtime for rp in session.projects})
     for rp in session.projects:  # dormant projects too: what they use is not trimmed away
         for ref, res in zip(rp.project.references, rp.resolutions, strict=True):
             for asset in res.assets:
@@ -141,7 +143,16 @@ def _union(spans: list[tuple[float, float]]) -> float:
 
 
 def _mtime(path: str) -> float:
-    try:
-        return os.stat(path).st_mtime
-    except OSError:
-        return 0.0
+    """A project file's modification time, as the session read it (one stat per file
+    however many lines cite it)."""
+    found = _MTIMES.get(path)
+    if found is None:
+        try:
+            found = os.stat(path).st_mtime
+        except OSError:
+            found = 0.0
+        _MTIMES[path] = found
+    return found
+
+
+_MTIMES: dict[str, float] = {}
