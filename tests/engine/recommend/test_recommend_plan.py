@@ -232,3 +232,20 @@ def test_files_changed_within_the_grace_period_are_not_planned(tmp_path):
         api.scan(production.roots, catalog, workers=0)
         plan = recommend(catalog, production.roots, settings=production.settings(), dupes=False)
     assert cache not in _by_path(plan)
+
+
+def test_a_measured_render_what_if_becomes_a_line_for_a_person(tmp_path):
+    from mediaopt.engine.render.whatif import what_if
+
+    root = tmp_path / "renders"
+    beauty = str(root / "sh030" / "beauty.####.exr")
+    media.write_sequence(beauty, range(1001, 1005), width=32, height=32, pixel_type="float")
+    measured = what_if(beauty, candidates=["zip", "zip+half"], samples=2)
+    assert measured.recommended, measured.summary
+    with Catalog(tmp_path / "catalog.sqlite") as catalog:
+        api.scan([str(root)], catalog, workers=0)
+        plan = recommend(catalog, [str(root)], what_if=[measured])
+    (line,) = [a for a in plan.actions if a.category is Category.RENDER_SETTINGS]
+    assert line.estimate_only and line.bytes == measured.saved_bytes
+    assert measured.recommended in line.title
+    assert line.evidence[0].analysis == "render what-if"
