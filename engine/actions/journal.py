@@ -5,6 +5,7 @@ second run (or `undo`) knows what happened to every file."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,6 +59,7 @@ class Journal:
         self.last_intent: dict[tuple[str, str], JournalEntry] = {}
         for entry in existing:
             self._note(entry)
+        self._lock = threading.Lock()
         self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         if not existing:
             _fsync_dir(self.path.parent)  # the journal's own name must survive a crash
@@ -71,12 +73,13 @@ class Journal:
             os.fsync(self._fd)
 
     def write(self, step: StepKind, **fields: object) -> JournalEntry:
-        self.seq += 1
-        entry = JournalEntry(seq=self.seq, step=step, time=time.time(), **fields)  # type: ignore[arg-type]
-        os.write(self._fd, _encode(entry) + b"\n")
-        os.fsync(self._fd)
-        self.entries.append(entry)
-        self._note(entry)
+        with self._lock:  # files are carried two at a time: one line, one fsync each
+            self.seq += 1
+            entry = JournalEntry(seq=self.seq, step=step, time=time.time(), **fields)  # type: ignore[arg-type]
+            os.write(self._fd, _encode(entry) + b"\n")
+            os.fsync(self._fd)
+            self.entries.append(entry)
+            self._note(entry)
         return entry
 
     def _note(self, entry: JournalEntry) -> None:
