@@ -25,6 +25,7 @@ from mediaopt.engine.model import (
     Risk,
     StepKind,
 )
+from mediaopt.engine.recommend.files import may_share
 from mediaopt.engine.recommend.inuse import needed_now
 
 WORKERS = 2
@@ -65,12 +66,14 @@ def apply_plan(
     report.free_before = {p: free_bytes(p) for p in places if os.path.isdir(p)}
     if not execute:
         for action in actions:
-            report.actions.append(_dry_run(action, plan, need, new_failures, confirm_destructive))
+            report.actions.append(
+                _dry_run(action, plan, need, new_failures, confirm_destructive, hardlink)
+            )
         return report
     journal_path = Path(journal) if journal else default_journal(plan_path)
     with Journal(journal_path) as j:
         report.journal = str(journal_path)
-        report.resumed = any(e.step is not StepKind.BEGIN for e in j.entries)
+        report.resumed = _interrupted(j.entries)
         j.write(
             StepKind.BEGIN, plan=f"{plan_path}#{plan.id}", dest=str(archive) if archive else None
         )
@@ -87,6 +90,12 @@ def apply_plan(
         j.write(StepKind.END)
     report.free_after = {p: free_bytes(p) for p in places if os.path.isdir(p)}
     return report
+
+
+def _interrupted(entries: list[JournalEntry]) -> bool:
+    """Whether the journal's last run began and never ended: it was killed."""
+    last_begin = max((i for i, e in enumerate(entries) if e.step is StepKind.BEGIN), default=-1)
+    return last_begin >= 0 and not any(e.step is StepKind.END for e in entries[last_begin + 1 :])
 
 
 def _selected(plan: Plan, only: list[str] | None) -> list[Action]:
@@ -131,7 +140,12 @@ def _blocked(action: Action, new_failures: list[str], confirm: bool) -> str | No
 
 
 def _dry_run(
-    action: Action, plan: Plan, need: dict[str, str], new_failures: list[str], confirm: bool
+    action: Action,
+    plan: Plan,
+    need: dict[str, str],
+    new_failures: list[str],
+    confirm: bool,
+    hardlink: bool,
 ) -> ActionOutcome:
     why = _blocked(action, new_failures, confirm)
     if why:
@@ -140,9 +154,13 @@ def _dry_run(
     freed = 0
     for f in action.files:
         reason = refuse_reason(f, plan.roots, None if action.kind is ActionKind.DEDUPE else need)
+        linkless = action.kind is ActionKind.DEDUPE and not hardlink and not may_share(f.device)
+        if reason is None and linkless:
+            reason = "this file system cannot share extents; give --hardlink to link"
         files.append(FileOutcome(path=f.path, done=False, reason=reason))
         freed += 0 if reason else f.freed
-    status = "would" if all(f.reason is None for f in files) else "partly"
+    fine = sum(1 for f in files if f.reason is None)
+    status = "would" if fine == len(files) else "partly" if fine else "refused"
     return ActionOutcome(id=action.id, kind=action.kind, status=status, bytes=freed, files=files)
 
 

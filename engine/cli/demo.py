@@ -152,12 +152,17 @@ def _plan(catalog: Catalog, roots: list[str], maps: list[str], base: Path) -> No
     console.print("\n[bold]Savings plan[/bold]")
     show_plan(plan)
     report = apply_plan(
-        plan, plan_path, catalog=catalog, archive_root=archive, confirm_destructive=True
+        plan,
+        plan_path,
+        catalog=catalog,
+        archive_root=archive,
+        confirm_destructive=True,
+        hardlink=True,
     )
     show_apply(report)
     console.print(
         f"Carry it out: mediaopt apply {plan_path} --catalog {catalog.path} --execute "
-        f"--archive-root {archive} --confirm-destructive",
+        f"--archive-root {archive} --confirm-destructive --hardlink",
         highlight=False,
     )
 

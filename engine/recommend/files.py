@@ -67,7 +67,8 @@ adds up over a facility)."""
 _fs_types: dict[int, str] | None = None
 
 
-def _may_share(device: int) -> bool:
+def may_share(device: int) -> bool:
+    """Whether the file system holding `device` can share extents between files."""
     global _fs_types
     if _fs_types is None:
         _fs_types = {}
@@ -86,7 +87,7 @@ def shared_bytes(path: str, device: int | None = None) -> int:
     """Bytes of the file whose extents the file system shares with another file (reflinks,
     deduplicated extents): removing this file does not free them. 0 where FIEMAP is not
     supported or nothing is shared."""
-    if device is not None and not _may_share(device):
+    if device is not None and not may_share(device):
         return 0
     try:
         fd = os.open(path, os.O_RDONLY)

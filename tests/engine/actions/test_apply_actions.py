@@ -16,7 +16,7 @@ from mediaopt.engine.actions.mhl import FOLDER
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.cli import main
 from mediaopt.engine.model import ActionKind, Category, PlannedFile
-from mediaopt.engine.recommend.files import xxh128_file
+from mediaopt.engine.recommend.files import may_share, xxh128_file
 
 
 def _apply(planned, **options):
@@ -25,7 +25,7 @@ def _apply(planned, **options):
 
 
 def test_a_dry_run_changes_nothing(planned):
-    report = _apply(planned, archive_root=planned.archive, confirm_destructive=True)
+    report = _apply(planned, archive_root=planned.archive, confirm_destructive=True, hardlink=True)
     assert not report.executed and report.journal is None
     assert {o.status for o in report.actions} <= {"would", "skipped"}
     assert snapshot(planned.production.roots) == planned.before
@@ -219,6 +219,10 @@ def test_hard_link_dedupe_is_undone_into_an_own_copy(planned):
 
 def test_dedupe_without_extent_sharing_or_hardlink_is_refused(planned):
     action = planned.action(Category.DUPLICATE)
+    dry = _apply(planned, only=[action.id])
+    if not may_share(action.files[0].device):  # the dry run tells, too
+        assert dry.actions[0].status == "refused"
+        assert "--hardlink" in dry.actions[0].files[0].reason
     report = _apply(planned, only=[action.id], execute=True)
     reason = report.actions[0].files[0].reason or ""
     if report.actions[0].status == "done":  # a file system that shares extents (XFS, btrfs)
@@ -230,7 +234,7 @@ def test_dedupe_without_extent_sharing_or_hardlink_is_refused(planned):
 
 def test_apply_cli_dry_run_then_execute(planned, capsys):
     catalog = ["--catalog", planned.production.catalog]
-    assert main(["apply", str(planned.path), *catalog, "--json"]) == 0
+    assert main(["apply", str(planned.path), *catalog, "--json", "--hardlink"]) == 0
     report = msgspec.json.decode(capsys.readouterr().out)
     assert report["executed"] is False
     cache = planned.action(Category.HOST_CACHE, "CacheClip")
