@@ -339,6 +339,7 @@ def _ours(src: Path, archive: Path, work: Path) -> float:
     plan_path = archive.with_suffix(".json")
     plan_path.write_bytes(msgspec.json.encode(plan))
     with Catalog(work / "empty.sqlite") as catalog:
+        catalog.begin_scan([str(src)])  # apply acts only inside roots the catalog knows
         started = time.perf_counter()
         report = apply_plan(plan, plan_path, catalog=catalog, execute=True, archive_root=archive)
         seconds = time.perf_counter() - started

@@ -51,6 +51,7 @@ def apply_plan(
     journal: str | os.PathLike[str] | None = None,
 ) -> ApplyReport:
     actions = _selected(plan, only)
+    _check_roots(plan, catalog)
     archive = _archive_root(plan, actions, archive_root, execute)
     need, failed = needed_now(
         catalog,
@@ -90,6 +91,18 @@ def apply_plan(
         j.write(StepKind.END)
     report.free_after = {p: free_bytes(p) for p in places if os.path.isdir(p)}
     return report
+
+
+def _check_roots(plan: Plan, catalog: Catalog) -> None:
+    """A plan is a file anyone can edit: its roots must be ones the catalog was scanned
+    with (or folders under them), so a changed plan cannot widen what apply may touch."""
+    scanned = [os.path.abspath(r) for r in catalog.scanned_roots()]
+    for root in plan.roots:
+        real = os.path.abspath(root)
+        if real == os.sep or not any(
+            real == s or real.startswith(s.rstrip(os.sep) + os.sep) for s in scanned
+        ):
+            raise ApplyError(f"the plan's root {root} is not a root the catalog was scanned with")
 
 
 def _interrupted(entries: list[JournalEntry]) -> bool:

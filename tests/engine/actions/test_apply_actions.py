@@ -140,6 +140,15 @@ def test_a_project_saved_after_the_plan_protects_what_it_references(planned):
     assert xxh128_file(f.path) == planned.before[f.path][0]
 
 
+def test_a_plan_whose_roots_were_widened_is_refused(planned):
+    planned.plan.roots = [*planned.plan.roots, "/"]
+    with pytest.raises(ApplyError, match="not a root the catalog was scanned with"):
+        _apply(planned)
+    planned.plan.roots = [str(Path(planned.production.base))]
+    with pytest.raises(ApplyError, match="not a root the catalog was scanned with"):
+        _apply(planned)
+
+
 def test_a_file_outside_the_roots_is_refused(planned, tmp_path):
     outside = tmp_path / "elsewhere.wav"
     outside.write_bytes(b"not yours")
