@@ -30,13 +30,19 @@ class SavingsTruth(msgspec.Struct, kw_only=True):
 
 
 def build_savings_extras(
-    commercial: str | Path, feature: str | Path, *, picture: tuple[int, int] = (640, 360)
+    commercial: str | Path,
+    feature: str | Path,
+    *,
+    picture: tuple[int, int] = (640, 360),
+    peak_file: bool = False,
 ) -> SavingsTruth:
-    """`picture` is the render cache's frame size: the commercial's camera clips' own."""
+    """`picture` is the render cache's frame size: the commercial's camera clips' own.
+    `peak_file` adds Premiere's .pek beside the conformed audio (not media: the scan
+    lists it as unreadable, so the demo, which lists those, leaves it out)."""
     commercial, feature = Path(commercial), Path(feature)
     caches = {
         **_resolve_cache(commercial / "show", picture),
-        **_premiere_cache(commercial / "show"),
+        **_premiere_cache(commercial / "show", peak_file),
     }
     caches.update(_blender_proxies(feature / "show" / "camera"))
     _age(caches, CACHE_AGE_DAYS)
@@ -67,14 +73,17 @@ def _resolve_cache(show: Path, picture: tuple[int, int]) -> dict[str, str]:
     return found
 
 
-def _premiere_cache(show: Path) -> dict[str, str]:
+def _premiere_cache(show: Path, peak_file: bool) -> dict[str, str]:
     """Premiere's media cache: audio conformed to 32-bit float (.cfa) and peak files."""
     folder = show / "editorial" / "Media Cache Files"
     cfa = folder / "dialogue.flac 48000.cfa"
     media.write_audio(cfa, codec="pcm_f32le", container_format="wav", seconds=2.0, layout="stereo")
-    pek = folder / "dialogue.flac 48000.pek"
-    pek.write_bytes(bytes(range(256)) * 16)
-    return {str(cfa): "Adobe Premiere Pro", str(pek): "Adobe Premiere Pro"}
+    found = {str(cfa): "Adobe Premiere Pro"}
+    if peak_file:
+        pek = folder / "dialogue.flac 48000.pek"
+        pek.write_bytes(bytes(range(256)) * 16)
+        found[str(pek)] = "Adobe Premiere Pro"
+    return found
 
 
 def _blender_proxies(camera: Path) -> dict[str, str]:
