@@ -305,6 +305,11 @@ class Catalog(RawReads):
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM assets").fetchone()[0]
 
+    def last_scan_finished(self) -> float | None:
+        """When the latest finished scan ended (Unix seconds): the catalog state a plan
+        records."""
+        return self.conn.execute("SELECT max(finished) FROM scans").fetchone()[0]
+
 
 _UPSERT = """
 INSERT INTO assets (path, dir, kind, status, bytes, mtime, identity, probe_key, extension,

@@ -33,6 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from mediaopt.engine import api
     from mediaopt.engine.catalog import Catalog
+    from mediaopt.engine.demo.caches import build_savings_extras
     from mediaopt.engine.demo.production import build_demo_production
     from mediaopt.engine.production.analyse import analyse
     from mediaopt.engine.production.record import AnalysisOptions
@@ -44,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     catalog_path = base / "catalog.sqlite"  # beside the production: never inside a root
     console.print(f"Building a sample production in {root} ...", highlight=False)
     demo = build_demo_production(root)
+    build_savings_extras(demo.commercial.root, demo.feature.root)  # host caches, a dormant project
     with Catalog(catalog_path) as catalog:
         summary = api.scan([root], catalog, progress=BarProgress() if interactive(args) else None)
         console.print(
@@ -70,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
                 pictures=str(base),
             ),
         )
+        _plan(catalog, demo.roots, demo.feature.maps, base)
     show_record(record)
     report = write_html(
         production_report(record, title="mediaopt demo production"), base / "report.html"
@@ -112,6 +115,36 @@ def show_record(record: ProductionRecord) -> None:
         console.print(f"\n[bold]Problems[/bold] ({len(record.problems)}):")
         for problem in record.problems:
             console.print(f"  {problem}", highlight=False, markup=False)
+
+
+def _plan(catalog: Catalog, roots: list[str], maps: list[str], base: Path) -> None:
+    """The savings plan over the production, written to plan.json and run as a dry run."""
+    from mediaopt.engine.actions import apply_plan
+    from mediaopt.engine.cli.apply import show_apply
+    from mediaopt.engine.cli.recommend import show_plan, write_plan
+    from mediaopt.engine.recommend import recommend
+    from mediaopt.engine.refs.config import Settings
+
+    settings = Settings(path_map=maps, unreadable_scope_depth=1)
+    plan_path, archive = base / "plan.json", base / "archive"
+    plan = recommend(catalog, roots, settings=settings, plan_file=str(plan_path))
+    write_plan(plan, plan_path)
+    console.print("\n[bold]Savings plan[/bold]")
+    show_plan(plan)
+    report = apply_plan(
+        plan,
+        plan_path,
+        catalog=catalog,
+        archive_root=archive,
+        confirm_destructive=True,
+        hardlink=True,
+    )
+    show_apply(report)
+    console.print(
+        f"Carry it out: mediaopt apply {plan_path} --catalog {catalog.path} --execute "
+        f"--archive-root {archive} --confirm-destructive --hardlink",
+        highlight=False,
+    )
 
 
 def _show_problems(summary: ScanSummary) -> None:
