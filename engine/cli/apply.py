@@ -35,7 +35,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("plan", metavar="PLAN.json")
     p.add_argument("--only", action="extend", nargs="+", default=[], metavar="ID")
-    p.add_argument("--execute", action="store_true", help="act; without it nothing changes")
+    p.add_argument(
+        "--execute", action="store_true", dest="act", help="act; without it nothing changes"
+    )
     p.add_argument("--archive-root", metavar="DIR", help="where archives and the trash go")
     p.add_argument(
         "--confirm-destructive", action="store_true", help="also carry out deletes not marked safe"
@@ -59,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
             args.plan,
             catalog=catalog,
             only=args.only or None,
-            execute=args.execute,
+            execute=args.act,
             archive_root=args.archive_root,
             confirm_destructive=args.confirm_destructive,
             hardlink=args.hardlink,
