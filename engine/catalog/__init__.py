@@ -22,6 +22,8 @@ from mediaopt.engine.model import Asset, AssetKind, ScannedRoot
 __all__ = ["Catalog", "CatalogVersionError", "StatsRow", "default_catalog_path", "parse_size"]
 
 ENV_VAR = "MEDIAOPT_CATALOG"
+BUSY_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError,)
+"""What a write raises when the catalog is locked or unreachable: retry later."""
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder(Asset).decode
 
@@ -286,6 +288,24 @@ class Catalog:
 
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM assets").fetchone()[0]
+
+    # -- kept current by `mediaopt watch` ----------------------------------------------
+
+    def forget(self, paths: Iterable[str]) -> int:
+        """Remove these assets (files or sequence patterns) from the catalog."""
+        doomed = [(p,) for p in paths]
+        with self._transaction():
+            self.conn.executemany("DELETE FROM assets WHERE path = ?", doomed)
+        return len(doomed)
+
+    def folders_under(self, root: str) -> list[str]:
+        """Every folder holding a cataloged asset at or under `root`."""
+        lo, hi = _prefix_range(root)
+        rows = self.conn.execute(
+            "SELECT DISTINCT dir FROM assets WHERE dir = ? OR (dir >= ? AND dir < ?)",
+            (root, lo, hi),
+        )
+        return [folder for (folder,) in rows]
 
 
 class _Transaction:
