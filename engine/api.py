@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mediaopt.engine.catalog import Catalog, default_catalog_path
 from mediaopt.engine.model import Asset, ScanSummary
 from mediaopt.engine.progress import Progress
 from mediaopt.engine.scan import describe
 
-__all__ = ["Catalog", "info", "scan"]
+if TYPE_CHECKING:
+    from mediaopt.engine.model.watch import WatchEvent
+    from mediaopt.engine.refs.config import Settings
+
+__all__ = ["Catalog", "info", "scan", "watch"]
 
 
 def scan(
@@ -81,3 +88,54 @@ def _unchanged(asset: Asset) -> bool:
         return os.stat(asset.path).st_mtime == asset.mtime
     except OSError:
         return False
+
+
+def watch(
+    roots: list[str | os.PathLike[str]],
+    catalog: str | os.PathLike[str] | None,
+    emit: Callable[[WatchEvent], None],
+    *,
+    events: bool = True,
+    reconcile_seconds: float = 300.0,
+    render_budget: int | None = None,
+    settings: Settings | None = None,
+    analysis_interval: float = 60.0,
+    workers: int = 1,
+    stop: threading.Event | None = None,
+) -> None:
+    """Keep `catalog` current under `roots` and call `emit` with each event, until `stop`
+    is set (or Ctrl-C). Asset events come from the catalog updates; new orphans, new
+    duplicates, renders over `render_budget` bytes per frame and projects gone dormant
+    from the analyses, run again at most every `analysis_interval` seconds."""
+    from mediaopt.engine.production.watch import FindingsWatch
+    from mediaopt.engine.scan.watch import Watch
+
+    with Catalog(catalog) as opened:
+        paths = [os.path.abspath(os.fspath(r)) for r in roots]
+        findings = FindingsWatch(
+            str(opened.path),
+            paths,
+            emit,
+            settings=settings,
+            render_budget=render_budget,
+            min_interval=analysis_interval,
+        )
+        watcher = Watch(
+            paths,
+            opened,
+            emit,
+            events=events,
+            reconcile_seconds=reconcile_seconds,
+            workers=workers,
+            on_change=findings.changed,
+        )
+        if stop is not None:
+            threading.Thread(
+                target=lambda: (stop.wait(), watcher.stop()), name="mediaopt-stop", daemon=True
+            ).start()
+        findings.start()
+        try:
+            watcher.run()
+        finally:
+            watcher.stop()
+            findings.stop()

@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report", "write an HTML report of the catalog"),
     "demo": ("demo", "build a sample production and analyse it"),
     "schema": ("schema", "JSON Schema of a command's --json output"),
+    "watch": ("watch", "keep the catalog current; events as JSON lines"),
     "serve": ("mediaopt.engine.serve.command", "read-only HTTP API over the catalog"),
 }
 """command -> (module under mediaopt.engine.cli, or a full module name for a console that
