@@ -39,6 +39,17 @@ def _png(path: Path, shade: int) -> None:
     Image.new("RGB", (64, 48), (shade % 256, 40, 90)).save(path)
 
 
+def _name(n: int) -> str:
+    """A name without digits: numbered stills would collapse into one sequence asset,
+    and the benchmark times each file's own event."""
+    letters = ""
+    while True:
+        n, digit = divmod(n, 26)
+        letters = chr(ord("a") + digit) + letters
+        if n == 0:
+            return letters
+
+
 def _tree_cpu(pid: int) -> float:
     """CPU seconds of a process and every live descendant (and reaped children)."""
     parents: dict[int, int] = {}
@@ -85,9 +96,9 @@ def main() -> None:
     root, events, db = work / "show", work / "events.jsonl", work / "catalog.sqlite"
     try:
         for i in range(args.files):
-            folder = root / f"shot{i // 100:03d}"
+            folder = root / f"shot_{_name(i // 100)}"
             folder.mkdir(parents=True, exist_ok=True)
-            _png(folder / f"still_{i:05d}.png", i)
+            _png(folder / f"still_{_name(i)}.png", i)
         command = [_console(), "watch", str(root), "--catalog", str(db), "--events", str(events)]
         proc = subprocess.Popen(command, stderr=subprocess.DEVNULL)
         started = time.monotonic()
@@ -108,7 +119,7 @@ def main() -> None:
         cpu0, t0 = _tree_cpu(proc.pid), time.monotonic()
         n = 0
         while time.monotonic() - t0 < args.seconds:
-            path = load_dir / f"frame_still_{n:06d}.png"
+            path = load_dir / f"new_{_name(n)}.png"
             _png(path, n)
             written[str(path)] = time.time()
             n += 1

@@ -28,12 +28,15 @@ def scan(
     low_impact: bool = False,
     follow_symlinks: bool = False,
     progress: Progress | None = None,
+    executor: str | None = None,
 ) -> ScanSummary:
     """Scan storage roots into a catalog and say what was found.
 
     `catalog` is an open Catalog, a path, or None for the default (`MEDIAOPT_CATALOG`, else
     the user's data directory). `workers` defaults to one per core; `low_impact` runs one
-    worker at idle I/O priority and drops what it read from the page cache.
+    worker at idle I/O priority and drops what it read from the page cache. `executor`
+    (`dask://HOST:PORT`, `local:N`) spreads the scan over Dask distributed workers, which
+    write into the same catalog (it must be a path or URL they all reach).
     """
     from mediaopt.engine.scan.scanner import scan as _scan  # not paid by `info`
 
@@ -47,6 +50,7 @@ def scan(
             low_impact=low_impact,
             follow_symlinks=follow_symlinks,
             progress=progress,
+            executor=executor,
         )
     with Catalog(catalog) as opened:
         return _scan(
@@ -56,6 +60,7 @@ def scan(
             low_impact=low_impact,
             follow_symlinks=follow_symlinks,
             progress=progress,
+            executor=executor,
         )
 
 
