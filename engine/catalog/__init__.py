@@ -298,6 +298,18 @@ class Catalog:
             self.conn.executemany("DELETE FROM assets WHERE path = ?", doomed)
         return len(doomed)
 
+    def identities_of(self, paths: list[str]) -> dict[str, tuple[str, str | None]]:
+        """path -> (identity, probe_key) of those of `paths` that are cataloged."""
+        found: dict[str, tuple[str, str | None]] = {}
+        for start in range(0, len(paths), 500):  # SQLite's bound-parameter limit
+            chunk = paths[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT path, identity, probe_key FROM assets WHERE path IN ({marks})", chunk
+            )
+            found.update((path, (identity, key)) for path, identity, key in rows)
+        return found
+
     def folders_under(self, root: str) -> list[str]:
         """Every folder holding a cataloged asset at or under `root`."""
         lo, hi = _prefix_range(root)

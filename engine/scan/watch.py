@@ -18,9 +18,11 @@ import errno
 import logging
 import os
 import queue
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures.process import BrokenProcessPool
 
 from mediaopt.engine.catalog import BUSY_ERRORS, Catalog
 from mediaopt.engine.model import ScanSummary
@@ -28,12 +30,16 @@ from mediaopt.engine.model.watch import WatchEvent, WatchEventKind
 from mediaopt.engine.progress import NullProgress
 from mediaopt.engine.scan import assemble
 from mediaopt.engine.scan.mounts import Mount, events_unreliable, mount_of, mounts
-from mediaopt.engine.scan.scanner import _finish, _plan_folder, _Prober, _Writer
-from mediaopt.engine.scan.walk import DirListing, Walker
+from mediaopt.engine.scan.scanner import _finish, _Job, _plan_folder, _Prober, _Writer
+from mediaopt.engine.scan.walk import DirListing, FileEntry, Walker
+from mediaopt.engine.scan.worker import probe_many
 
 log = logging.getLogger("mediaopt.watch")
 
 Emit = Callable[[WatchEvent], None]
+
+FILE, FOLDER, TREE = "file", "folder", "tree"
+_RANK = {FILE: 0, FOLDER: 1, TREE: 2}
 
 BATCH_SECONDS = 0.5
 """How long events gather before one batch of catalog writes: a render writing 100 frames
@@ -71,7 +77,7 @@ class Watch:
         self.reconcile_seconds = reconcile_seconds
         self.on_change = on_change or (lambda: None)
         self._observer_factory = observer_factory
-        self._dirty: queue.SimpleQueue[tuple[str, bool]] = queue.SimpleQueue()
+        self._dirty: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
         self._stop = threading.Event()
         self.ready = threading.Event()
         """Set once the roots are watched and reconciled the first time."""
@@ -123,28 +129,29 @@ class Watch:
 
     def stop(self) -> None:
         self._stop.set()
-        self._dirty.put(("", False))  # wake the loop
+        self._dirty.put(("", FOLDER))  # wake the loop
 
-    def mark_dirty(self, folder: str, tree: bool = False) -> None:
-        """A folder (with `tree`, everything under it) changed: update it next batch."""
-        self._dirty.put((folder, tree))
+    def mark_dirty(self, path: str, what: str = FOLDER) -> None:
+        """Something changed: a FILE (closed, deleted, moved), a FOLDER's listing, or a
+        TREE (a folder created or moved in, perhaps already full). Updated next batch."""
+        self._dirty.put((path, what))
 
-    def _gather(self) -> dict[str, bool]:
-        """Dirty folders of one batch: wait for the first, then BATCH_SECONDS for more."""
-        batch: dict[str, bool] = {}
+    def _gather(self) -> dict[str, str]:
+        """Dirty paths of one batch: wait for the first, then BATCH_SECONDS for more."""
+        batch: dict[str, str] = {}
         try:
-            folder, tree = self._dirty.get(timeout=1.0)
+            path, what = self._dirty.get(timeout=1.0)
         except queue.Empty:
             return batch
         deadline = time.monotonic() + BATCH_SECONDS
         while True:
-            if folder:
-                batch[folder] = batch.get(folder, False) or tree
+            if path and _RANK[what] > _RANK.get(batch.get(path, ""), -1):
+                batch[path] = what
             remaining = deadline - time.monotonic()
             if remaining <= 0 or self._stop.is_set():
                 return batch
             try:
-                folder, tree = self._dirty.get(timeout=remaining)
+                path, what = self._dirty.get(timeout=remaining)
             except queue.Empty:
                 return batch
 
@@ -209,7 +216,7 @@ class Watch:
             return
         try:
             self._watched[root] = self._observer.schedule(
-                _Handler(self, root), root, recursive=True
+                _Handler(self, root), root, recursive=True, event_filter=_event_types()
             )
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
@@ -250,35 +257,48 @@ class Watch:
             "file-system events were lost (inotify queue overflow); reconciling now",
         )
         self._reconcile_now.add(root)
-        self._dirty.put(("", False))
+        self._dirty.put(("", FOLDER))
 
     # -- catalog updates -------------------------------------------------------------
 
-    def _update(self, batch: dict[str, bool]) -> bool:
+    def _update(self, batch: dict[str, str]) -> bool:
         """Bring dirty folders up to date in one batch; kept for later when busy."""
         try:
             return self._apply(batch)
         except BUSY_ERRORS as exc:
             self._say(WatchEventKind.CATALOG_BUSY, str(self.catalog.path), f"{exc}; retrying")
-            for folder, tree in batch.items():
-                self._dirty.put((folder, tree))
+            for path, what in batch.items():
+                self._dirty.put((path, what))
             time.sleep(1.0)
             return False
 
-    def _apply(self, batch: dict[str, bool]) -> bool:
+    def _apply(self, batch: dict[str, str]) -> bool:
         batcher = _Batch(self)
-        for folder, tree in sorted(batch.items()):
+        folders = {p: w for p, w in batch.items() if w != FILE}
+        files: dict[str, list[str]] = {}
+        for path, what in batch.items():
+            if what == FILE and os.path.dirname(path) not in folders:
+                files.setdefault(os.path.dirname(path), []).append(path)
+        for folder, paths in files.items():
+            # A name with a digit may be a frame: its sequence is the folder's business.
+            if any(any(c.isdigit() for c in os.path.basename(p)) for p in paths):
+                folders[folder] = FOLDER
+        for folder, what in sorted(folders.items()):
             root = self._root_of(folder)
             if root is None or root in self._offline:
                 continue  # outside the roots, or offline: change nothing
             if not os.path.isdir(folder):
                 batcher.vanished(folder)
-            elif tree:
+            elif what == TREE:
                 for listing in Walker([folder], threads=2, exclude=self.exclude):
                     batcher.folder(listing)
             else:
                 listing, _ = Walker([folder], exclude=self.exclude).list_folder(folder)
                 batcher.folder(listing)
+        for folder, paths in sorted(files.items()):
+            root = self._root_of(folder)
+            if folder not in folders and root is not None and root not in self._offline:
+                batcher.files(folder, paths)
         return batcher.commit()
 
     def _reconcile(self, roots: Iterable[str]) -> bool:
@@ -330,6 +350,9 @@ class _Batch:
         self.seen: set[str] = set()
         self.doomed: set[str] = set()
         """What was cataloged in folders that are gone."""
+        self.single: list[_Job] = []
+        """Single files to probe (see files())."""
+        self._sink = (self.writer, self.summary)
 
     def folder(self, listing: DirListing) -> None:
         if listing.error:
@@ -347,6 +370,63 @@ class _Batch:
         self.seen.update(self.writer.touched[start_touched:])
         del self.writer.touched[:]
 
+    def files(self, folder: str, paths: list[str]) -> None:
+        """Only these files of a folder changed (names that cannot be frames): stat and
+        look up just them, so a busy folder of thousands costs nothing per event."""
+        shown = assemble.display_path(folder)[0]
+        entries = []
+        for path in paths:
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:
+                continue  # gone: removed below, as it is cataloged and not seen
+            except OSError:
+                st = None
+            if st is None or not stat.S_ISREG(st.st_mode):
+                # A link, a folder, an unreadable entry: the folder's listing knows how.
+                self.folder(Walker([folder], exclude=self.watch.exclude).list_folder(folder)[0])
+                return
+            name = os.path.basename(path)
+            entries.append(
+                FileEntry(path, name, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_nlink)
+            )
+        known = self.watch.catalog.identities_of([assemble.display_path(p)[0] for p in paths])
+        for path, (identity, _) in known.items():
+            self.before[path] = identity
+            self.before_listed.add(path)
+        for entry in entries:
+            path = assemble.display_path(entry.path)[0]
+            self.seen.add(path)
+            if known.get(path, ("",))[0] != entry.identity:
+                self.single.append(
+                    _Job(
+                        shown,
+                        entry.identity,
+                        entry.identity,
+                        [entry.path],
+                        lambda probes: assemble.file_asset(probes[0]),
+                    )
+                )
+
+    def _probe_singles(self) -> None:
+        """Probe the batch's single files in one task for the worker: one round trip for
+        fifty new files, not fifty (what a busy folder costs is mostly this traffic). A
+        crash there sends them one by one through the prober, which finds the culprit."""
+        jobs, self.single = self.single, []
+        prober = self.watch._prober
+        pool = prober._pool
+        if pool is not None and len(jobs) > 1:
+            try:
+                probes = pool.submit(probe_many, [j.paths[0] for j in jobs], True).result()
+            except BrokenProcessPool:
+                prober._pool = prober._new_pool()
+            else:
+                _finish([(j, [p]) for j, p in zip(jobs, probes, strict=True)], *self._sink)
+                return
+        for job in jobs:
+            _finish(prober.submit(job), *self._sink)
+        _finish(prober.drain(), *self._sink)
+
     def vanished(self, folder: str, recursive: bool = True) -> None:
         shown = assemble.display_path(folder)[0]
         folders = self.watch.catalog.folders_under(shown) if recursive else [shown]
@@ -359,6 +439,7 @@ class _Batch:
         """Write the batch (one transaction per kind of change) and emit its events.
         Unchanged files are not touched: the watch's scan id never changes, and an update
         per frame of a 10,000-frame folder on every batch is what batching avoids."""
+        self._probe_singles()
         cat, rows = self.watch.catalog, self.writer.rows
         removed = (set(self.before_listed) - self.seen) | (self.doomed - self.seen)
         if rows:
@@ -379,6 +460,23 @@ class _Batch:
         for path in sorted(removed):
             self.watch.emit(WatchEvent(kind=WatchEventKind.ASSET_REMOVED, path=path, time=now))
         return changed
+
+
+def _event_types() -> list[type]:
+    """The events that say a file is complete or gone. Not IN_MODIFY: it fires on every
+    write() of a render (thousands per file) and the file is only worth a probe once
+    closed; not IN_CREATE of files: a file just created is empty. A file changed in place
+    and never closed (mmap) is found by the reconcile."""
+    from watchdog import events as e
+
+    return [
+        e.FileClosedEvent,
+        e.FileDeletedEvent,
+        e.FileMovedEvent,
+        e.DirCreatedEvent,
+        e.DirDeletedEvent,
+        e.DirMovedEvent,
+    ]
 
 
 class _Handler:
@@ -405,10 +503,13 @@ class _Handler:
                 continue
             if event.is_directory:
                 # A folder created or moved in may arrive already full (mv, cp -r).
-                self.watch.mark_dirty(path, tree=event.event_type in ("created", "moved"))
-                self.watch.mark_dirty(os.path.dirname(path))
+                self.watch.mark_dirty(
+                    path,
+                    TREE if raw == event.dest_path or event.event_type == "created" else FOLDER,
+                )
+                self.watch.mark_dirty(os.path.dirname(path), FOLDER)
             else:
-                self.watch.mark_dirty(os.path.dirname(path))
+                self.watch.mark_dirty(path, FILE)
 
 
 def _under(folder: str, parent: str) -> bool:

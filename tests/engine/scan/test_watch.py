@@ -38,7 +38,8 @@ class Running:
     def __init__(self, root: Path, catalog_path: Path, **options):
         self.events: list[WatchEvent] = []
         self.catalog = Catalog(catalog_path)
-        self.watch = Watch([str(root)], self.catalog, self.events.append, workers=0, **options)
+        options.setdefault("workers", 0)
+        self.watch = Watch([str(root)], self.catalog, self.events.append, **options)
         self.thread = threading.Thread(target=self.watch.run, daemon=True)
 
     def __enter__(self) -> Running:
@@ -91,6 +92,11 @@ def test_files_added_changed_and_removed_reach_catalog_and_events(tree, tmp_path
         with Catalog(db) as catalog:
             sequence = catalog.record(pattern).sequence
         assert (sequence.first_frame, sequence.last_frame) == (1001, 1004)
+
+        extra = scantrees.copy(sources["png"], root / "stills" / "extra.png")
+        w.wait(lambda: WatchEventKind.ASSET_ADDED in w.kinds(str(extra)), "a file added")
+        extra.unlink()  # a name that cannot be a frame: looked up alone, not the folder
+        w.wait(lambda: WatchEventKind.ASSET_REMOVED in w.kinds(str(extra)), "a file removed")
 
         (root / "clips" / "A001C001.mov").unlink()
         gone = str(root / "clips" / "A001C001.mov")
@@ -183,3 +189,17 @@ def test_network_file_systems_are_reconciled_not_trusted(tmp_path):
 
     table = read(str(info))
     assert mount_of("/mnt/show one/plates", table).fstype == "nfs4"
+
+
+def test_new_files_of_one_batch_are_probed_together_by_the_worker(tree, tmp_path):
+    root, sources = tree
+    db = tmp_path / "catalog.sqlite"
+    names = ["alpha", "bravo", "charlie", "delta", "echo"]
+    with Running(root, db, workers=1) as w:
+        made = [scantrees.copy(sources["png"], root / "stills" / f"{n}.png") for n in names]
+        for path in made:
+            w.wait(lambda p=path: WatchEventKind.ASSET_ADDED in w.kinds(str(p)), str(path))
+    with Catalog(db) as catalog:
+        for path in made:
+            asset = catalog.record(str(path))
+            assert asset.kind == "image" and asset.video.width == 64
