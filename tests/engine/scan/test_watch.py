@@ -203,3 +203,20 @@ def test_new_files_of_one_batch_are_probed_together_by_the_worker(tree, tmp_path
         for path in made:
             asset = catalog.record(str(path))
             assert asset.kind == "image" and asset.video.width == 64
+
+
+def test_a_busy_catalog_delays_the_batch_and_loses_nothing(tree, tmp_path):
+    import sqlite3
+
+    root, sources = tree
+    db = tmp_path / "catalog.sqlite"
+    with Running(root, db) as w:
+        other = sqlite3.connect(db, isolation_level=None)
+        other.execute("BEGIN EXCLUSIVE")  # another scanner holds the catalog
+        new = scantrees.copy(sources["png"], root / "stills" / "during_lock.png")
+        time.sleep(2.0)
+        assert WatchEventKind.ASSET_ADDED not in w.kinds(str(new))
+        other.execute("COMMIT")
+        other.close()
+        w.wait(lambda: WatchEventKind.ASSET_ADDED in w.kinds(str(new)), "added after the lock")
+    assert str(new) in _cataloged(db)
