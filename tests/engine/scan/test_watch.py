@@ -220,3 +220,24 @@ def test_a_busy_catalog_delays_the_batch_and_loses_nothing(tree, tmp_path):
         other.close()
         w.wait(lambda: WatchEventKind.ASSET_ADDED in w.kinds(str(new)), "added after the lock")
     assert str(new) in _cataloged(db)
+
+
+def test_lost_events_are_a_message_and_a_reconcile_now(tree, tmp_path):
+    from watchdog.events import EventsLostEvent
+
+    from mediaopt.engine.scan.watch import _Handler
+
+    root, _ = tree
+    db = tmp_path / "catalog.sqlite"
+    board = root / "stills" / "board.png"
+    with Running(root, db) as w:  # reconcile every 300 s: only the overflow can find it
+        stamp = board.stat().st_mtime + 100
+        os.utime(board, (stamp, stamp))  # a change no event the watch listens to reports
+        time.sleep(1.5)
+        assert WatchEventKind.ASSET_CHANGED not in w.kinds(str(board))
+        # What watchdog's inotify emitter dispatches when the kernel queue overflowed.
+        _Handler(w.watch, str(root)).dispatch(EventsLostEvent(str(root), is_directory=True))
+        w.wait(lambda: WatchEventKind.ASSET_CHANGED in w.kinds(str(board)), "reconciled")
+        lost = [e for e in w.events if e.kind == WatchEventKind.RECONCILE_ONLY]
+        assert lost and "overflow" in lost[0].detail
+    assert _cataloged(db)[str(board)][1] == stamp
