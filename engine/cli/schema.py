@@ -26,6 +26,7 @@ OUTPUTS: dict[str, tuple[str, str, bool]] = {
     "bandwidth-measure": ("mediaopt.engine.model", "StorageMeasurement", False),
     "bandwidth-check": ("mediaopt.engine.model", "CheckReport", False),
     "report": ("mediaopt.engine.report", "Report", False),
+    "watch": ("mediaopt.engine.model.watch", "WatchEvent", True),
 }
 """Command (`render-what-if` for `render what-if`) -> (module, record type, JSON lines).
 A command marked JSON lines prints one record per line; its schema is the line's."""

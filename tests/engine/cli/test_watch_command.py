@@ -11,7 +11,11 @@ import sys
 import time
 from pathlib import Path
 
+import jsonschema
+import msgspec
+
 from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.cli.schema import output_type
 from mediaopt.fixtures import scantrees
 
 
@@ -60,3 +64,7 @@ def test_watch_writes_events_and_keeps_the_catalog(cached_media, tmp_path):
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(30) == 0
     assert os.path.getsize(events) > 0
+    # Every line is the record `mediaopt schema watch` describes.
+    schema = msgspec.json.schema(output_type("watch"))
+    for event in _events(events):
+        jsonschema.validate(event, schema)
