@@ -46,6 +46,7 @@ BATCH_SECONDS = 0.5
 a second costs two transactions a second, not a hundred."""
 RECONCILE_SECONDS = 300.0
 ROOT_CHECK_SECONDS = 2.0
+SETTLED_SECONDS = 2.0
 
 
 class Watch:
@@ -361,14 +362,14 @@ class _Batch:
         for path, (identity, _) in self.watch.catalog.identities_in(shown).items():
             self.before[path] = identity
             self.before_listed.add(path)
-        start_rows, start_touched = len(self.writer.rows), 0
+        start = len(self.writer.rows)
         prober = self.watch._prober
         for job in _plan_folder(listing.path, listing.files, self.watch.catalog, self.writer):
             _finish(prober.submit(job), self.writer, self.summary)
         _finish(prober.drain(), self.writer, self.summary)
-        self.seen.update(a.path for a, *_ in self.writer.rows[start_rows:])
-        self.seen.update(self.writer.touched[start_touched:])
-        del self.writer.touched[:]
+        self.seen.update(a.path for a, *_ in self.writer.rows[start:])
+        self.seen.update(self.writer.touched)  # unchanged: seen, and not written again
+        self.writer.touched.clear()
 
     def files(self, folder: str, paths: list[str]) -> None:
         """Only these files of a folder changed (names that cannot be frames): stat and
@@ -465,12 +466,13 @@ class _Batch:
 def _event_types() -> list[type]:
     """The events that say a file is complete or gone. Not IN_MODIFY: it fires on every
     write() of a render (thousands per file) and the file is only worth a probe once
-    closed; not IN_CREATE of files: a file just created is empty. A file changed in place
-    and never closed (mmap) is found by the reconcile."""
+    closed. A file created is taken only when it is not being written (see _settled). A
+    file changed in place and never closed (mmap) is found by the reconcile."""
     from watchdog import events as e
 
     return [
         e.FileClosedEvent,
+        e.FileCreatedEvent,  # what a file moved in from outside the root arrives as
         e.FileDeletedEvent,
         e.FileMovedEvent,
         e.DirCreatedEvent,
@@ -508,8 +510,17 @@ class _Handler:
                     TREE if raw == event.dest_path or event.event_type == "created" else FOLDER,
                 )
                 self.watch.mark_dirty(os.path.dirname(path), FOLDER)
-            else:
+            elif event.event_type != "created" or _settled(path):
                 self.watch.mark_dirty(path, FILE)
+
+
+def _settled(path: str) -> bool:
+    """A file "created" with an old mtime was moved in from outside the root or linked:
+    it is complete now. One just written to will be closed soon: its close says when."""
+    try:
+        return time.time() - os.lstat(path).st_mtime > SETTLED_SECONDS
+    except OSError:
+        return False
 
 
 def _under(folder: str, parent: str) -> bool:

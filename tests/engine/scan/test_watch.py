@@ -98,6 +98,12 @@ def test_files_added_changed_and_removed_reach_catalog_and_events(tree, tmp_path
         extra.unlink()  # a name that cannot be a frame: looked up alone, not the folder
         w.wait(lambda: WatchEventKind.ASSET_REMOVED in w.kinds(str(extra)), "a file removed")
 
+        outside = scantrees.copy(sources["png"], tmp_path / "elsewhere" / "moved.png")
+        os.utime(outside, (time.time() - 60, time.time() - 60))
+        moved = root / "stills" / "moved.png"
+        os.rename(outside, moved)  # from outside the root: no close event, a "create"
+        w.wait(lambda: WatchEventKind.ASSET_ADDED in w.kinds(str(moved)), "moved in")
+
         (root / "clips" / "A001C001.mov").unlink()
         gone = str(root / "clips" / "A001C001.mov")
         w.wait(lambda: WatchEventKind.ASSET_REMOVED in w.kinds(gone), "removed")
@@ -105,7 +111,7 @@ def test_files_added_changed_and_removed_reach_catalog_and_events(tree, tmp_path
 
         shutil.rmtree(root / "stills")
         w.wait(lambda: WatchEventKind.ASSET_REMOVED in w.kinds(str(still)), "folder removed")
-    assert set(_cataloged(db)) == {str(new), pattern}
+    assert set(_cataloged(db)) == {str(new), pattern}  # moved.png went with stills/
 
 
 def test_reconcile_alone_finds_changes_with_events_off(tree, tmp_path):
