@@ -151,7 +151,7 @@ def test_the_addon_registers_every_operator(run):
     assert set(run["done"]["registered"]) >= OPERATORS
     shot = run["done"][str(run["shot"] / "shot.blend")]
     assert "error" not in shot, shot.get("error")
-    assert all(shot[name] == ["FINISHED"] for name in OPERATORS)
+    assert all(shot[name] == ["FINISHED"] for name in OPERATORS), shot
 
 
 def test_external_media_of_the_shot_agree_with_the_offline_reader_and_the_disk(run):
