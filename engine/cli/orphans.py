@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         print_json(report)
     else:
         show_orphans(report)
-    return 1 if report.failed_projects else 0
+    return 1 if report.failed_projects or report.unlisted_folders else 0
 
 
 def show_orphans(report: OrphanReport, limit: int = 200) -> None:
@@ -96,6 +96,13 @@ def show_orphans(report: OrphanReport, limit: int = 200) -> None:
         f"{report.grace_days:g} days (since {_since(report.grace_days)})",
         highlight=False,
     )
+    for problem in report.unlisted_folders:
+        console.print(
+            f"  ! {problem.path}: {problem.reason}; what a project in it could use is kept",
+            style="red",
+            highlight=False,
+            markup=False,
+        )
     for folder in report.folder_projects:
         console.print(
             f"  no project file under {folder}: its tree is one project "

@@ -7,6 +7,7 @@ import enum
 import msgspec
 
 from mediaopt.engine.model.projects import Reference
+from mediaopt.engine.model.scan import FileProblem
 
 
 class OrphanCategory(enum.StrEnum):
@@ -74,6 +75,9 @@ class OrphanReport(msgspec.Struct, kw_only=True):
     """Projects read (successfully or not); a failed one makes its scope uncertain."""
     failed_projects: list[str] = []
     """Project files that could not be read fully."""
+    unlisted_folders: list[FileProblem] = []
+    """Folders under the roots that could not be listed (permission denied, a path longer
+    than the OS allows): a project in one is unknown, so what it could use is uncertain."""
     referenced: int = 0
     """Assets under the roots kept because an active project references them."""
     kept_as_source: int = 0

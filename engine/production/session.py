@@ -22,26 +22,44 @@ from mediaopt.engine.refs.resolve import Resolution, resolve
 from mediaopt.engine.render.jobs import render_jobs
 
 
-def discover_projects(index: CatalogIndex, roots: list[str]) -> list[str]:
+def discover_projects(
+    index: CatalogIndex, roots: list[str], unlisted: list[FileProblem] | None = None
+) -> list[str]:
     """Project files under the roots that a reader knows: from the catalog, and from the
-    folders as they are now, since a cut saved after the last scan is in use too."""
+    folders as they are now, since a cut saved after the last scan is in use too. Folders
+    that cannot be listed are added to `unlisted`: a project in one is unknown."""
     found = {e.path for e in index.under(roots) if e.sequence is None and _kind(e.path)}
-    found.update(p for p in unscanned_projects(roots) if p not in index.by_path)
+    found.update(p for p in unscanned_projects(roots, unlisted) if p not in index.by_path)
     return sorted(found)
 
 
-def unscanned_projects(roots: list[str]) -> Iterator[str]:
+def unscanned_projects(
+    roots: list[str], unlisted: list[FileProblem] | None = None
+) -> Iterator[str]:
     """Files under the roots named like a project file. Names only: directory entries
-    carry their type, so this reads folders and stats nothing, far cheaper than a scan."""
+    carry their type, so this reads folders and stats nothing, far cheaper than a scan.
+    A folder that cannot be listed (permission denied, a path longer than the OS allows)
+    is added to `unlisted`, never skipped silently: what it holds may be a project."""
     extensions = set(project_extensions())
+
+    def note(exc: OSError) -> None:
+        if unlisted is not None and exc.filename:
+            unlisted.append(FileProblem(path=os.fsdecode(exc.filename), reason=_why(exc)))
+
     for root in roots:
-        for folder, _, names in os.walk(root):
+        for folder, _, names in os.walk(root, onerror=note):
             for name in names:
                 parts = name.lower().split(".")[1:]
                 if any(".".join(parts[i:]) in extensions for i in range(len(parts))):
                     path = os.path.join(folder, name)
                     if _kind(path):
                         yield path
+
+
+def _why(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "cannot list folder: permission denied"
+    return f"cannot list folder: {exc.strerror or exc}"
 
 
 def _kind(path: str) -> str | None:
@@ -121,7 +139,8 @@ def open_session(
     path_map = path_map or PathMap()
     now = time.time() if now is None else now
     explicit = bool(projects)
-    paths = projects if projects else discover_projects(index, roots)
+    unlisted: list[FileProblem] = []
+    paths = projects if projects else discover_projects(index, roots, unlisted)
     read = read_projects(
         paths, index, path_map, dormant_days=dormant_days, now=now, explicit=explicit
     )
@@ -141,7 +160,15 @@ def open_session(
             problems = fingerprint_missing(db, roots)
         linked = {frozenset((e.source, e.derivative)) for e in edges}
         edges += perceptual_edges(index.under(roots), cached_prints(db, roots), linked)
-    return Session(index=index, roots=roots, projects=read, edges=edges, now=now, problems=problems)
+    return Session(
+        index=index,
+        roots=roots,
+        projects=read,
+        edges=edges,
+        now=now,
+        problems=problems,
+        unlisted=unlisted,
+    )
 
 
 def _jobs_under(jobs: list[RenderJob], roots: list[str]) -> list[RenderJob]:

@@ -14,6 +14,7 @@ import os
 from collections import defaultdict
 
 from mediaopt.engine.model import (
+    FileProblem,
     LineageEdge,
     LineageKind,
     Orphan,
@@ -54,6 +55,7 @@ def orphans_in(
         grace_days=grace_days,
         now=session.now,
         unreadable_scope_depth=unreadable_scope_depth,
+        unlisted=session.unlisted,
     )
 
 
@@ -66,8 +68,9 @@ def classify(
     grace_days: float,
     now: float,
     unreadable_scope_depth: int | None = None,
+    unlisted: list[FileProblem] | None = None,
 ) -> OrphanReport:
-    report = OrphanReport(roots=roots, grace_days=grace_days)
+    report = OrphanReport(roots=roots, grace_days=grace_days, unlisted_folders=unlisted or [])
     referenced: dict[str, str] = {}
     dormant: dict[str, str] = {}
     maybe: dict[str, str] = {}
@@ -77,6 +80,15 @@ def classify(
         (_scope(rp.project.path, roots, unreadable_scope_depth), why)
         for rp in read
         if (why := _unknowable(rp))
+    ]
+    # A folder that cannot be listed may hold a project, as unknown as one that cannot
+    # be read: the same scope is in doubt.
+    failed_scopes += [
+        (
+            _scope(os.path.join(p.path, ""), roots, unreadable_scope_depth),
+            f"{p.path} could not be listed ({p.reason}), and a project in it",
+        )
+        for p in report.unlisted_folders
     ]
     report.folder_projects = folder_project_roots(roots, read)
     folders = [f.rstrip(os.sep) + os.sep for f in report.folder_projects]

@@ -92,3 +92,6 @@ class Session(msgspec.Struct, kw_only=True):
     now: float
     problems: list[FileProblem] = []
     """Files that could not be fingerprinted for perceptual lineage."""
+    unlisted: list[FileProblem] = []
+    """Folders under the roots that could not be listed: a project in one is unknown, so
+    what it could reference is in doubt."""

@@ -1,0 +1,141 @@
+"""Setups the orphan search once missed (issue 11): each time an active project uses the
+file, and the file must be in the catalog and counted as referenced, or kept as uncertain
+with the reason, never listed as an orphan."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mediaopt.fixtures import scantrees
+from mediaopt.engine import api
+from mediaopt.adapters.registry import kinds
+from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.demo import media
+from mediaopt.engine.demo.timelines import write_cut
+from mediaopt.engine.model import OrphanReport
+from mediaopt.engine.production.analysis import find_orphans
+
+OLD = 1_500_000_000.0
+_PROJECT_SUFFIXES = (".otio", ".otioz", ".nk", ".edl", ".xml", ".fcpxml")
+
+
+def _wav(path: Path) -> str:
+    media.write_audio(path, codec="pcm_s16le", layout="mono", seconds=0.02)
+    return str(path)
+
+
+def _age(root: Path) -> None:
+    """Media old enough to be an orphan; project files stay as written (active)."""
+    for dirpath, _, names in os.walk(root):
+        for name in names:
+            if not name.endswith(_PROJECT_SUFFIXES):
+                os.utime(os.path.join(dirpath, name), (OLD, OLD), follow_symlinks=False)
+
+
+def _cataloged(catalog: Catalog, *paths: str) -> None:
+    """The positive half of every test: the file is in the catalog, so its absence from
+    the orphans means something."""
+    for path in paths:
+        assert catalog.get(path) is not None, f"{path} was never cataloged"
+
+
+def referenced(report: OrphanReport, catalog: Catalog, *paths: str) -> None:
+    _cataloged(catalog, *paths)
+    assert not {o.path for o in report.orphans} & set(paths)
+    assert not {u.path for u in report.uncertain} & set(paths)
+    assert report.referenced >= len(paths)
+
+
+def uncertain(report: OrphanReport, catalog: Catalog, path: str, *because: str) -> str:
+    """The file is kept as uncertain, and its reason holds each of `because`."""
+    _cataloged(catalog, path)
+    assert path not in {o.path for o in report.orphans}
+    reasons = {u.path: u.reason for u in report.uncertain}
+    assert path in reasons, (path, report.uncertain, report.orphans)
+    for word in because:
+        assert word in reasons[path], reasons[path]
+    return reasons[path]
+
+
+# 1. A folder that cannot be listed ------------------------------------------------------
+
+
+def test_media_a_project_in_an_unreadable_folder_may_use_is_uncertain_not_orphaned():
+    shared = scantrees.shared_tmpdir("mediaopt-unlisted-")
+    try:
+        root = shared / "show"
+        used = _wav(root / "camera" / "used_by_locked_cut.wav")
+        other = _wav(root / "sound" / "used.wav")
+        write_cut(root / "locked" / "cut.otio", [Path(used).as_uri()])
+        write_cut(root / "edit" / "other.otio", [Path(other).as_uri()])
+        _age(root)
+        for folder, dirs, _ in os.walk(shared):
+            for name in dirs:
+                os.chmod(os.path.join(folder, name), 0o755)
+        (root / "locked").chmod(0)  # the scan, as the user, cannot list it
+        (shared / "cat").mkdir()
+        os.chown(shared / "cat", scantrees.NOBODY, scantrees.NOBODY)
+
+        def run() -> tuple[OrphanReport, bool, bool]:
+            with Catalog(shared / "cat" / "catalog.sqlite") as catalog:
+                api.scan([root], catalog, workers=0)
+                report = find_orphans(catalog, [str(root)])
+                return report, catalog.get(used) is not None, catalog.get(other) is not None
+
+        kinds()  # load the readers here: the child cannot reach the interpreter's files
+        try:
+            report, used_cataloged, other_cataloged = scantrees.run_as_nobody(run)
+        except scantrees.Unprivileged as exc:
+            pytest.skip(str(exc))
+    finally:
+        (shared / "show" / "locked").chmod(0o755)
+        shutil.rmtree(shared, ignore_errors=True)
+    assert used_cataloged and other_cataloged, report
+    assert report.orphans == [], report
+    reasons = {u.path: u.reason for u in report.uncertain}
+    assert used in reasons, report
+    assert "could not be listed (cannot list folder: permission denied)" in reasons[used]
+    assert str(root / "locked") in reasons[used]
+    assert [p.path for p in report.unlisted_folders] == [str(root / "locked")]
+    assert report.referenced == 1  # other.wav, by the readable cut
+
+
+def _long_folder(base: Path, length: int) -> tuple[int, str]:
+    """Nested folders under `base` whose full path is longer than `length`, made through
+    file descriptors since no path call accepts them: (fd of the deepest, its path)."""
+    fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
+    path = str(base)
+    while len(path) <= length:
+        name = "n" * 200
+        os.mkdir(name, dir_fd=fd)
+        inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+        os.close(fd)
+        fd, path = inner, os.path.join(path, name)
+    return fd, path
+
+
+def test_a_project_at_a_path_longer_than_the_os_allows_puts_its_media_in_doubt(
+    tmp_path: Path, catalog: Catalog
+):
+    root = tmp_path / "show"
+    used = _wav(root / "camera" / "used_by_deep_cut.wav")
+    other = _wav(root / "sound" / "used.wav")
+    write_cut(root / "edit" / "other.otio", [Path(other).as_uri()])
+    deep_cut = write_cut(tmp_path / "cut.otio", [Path(used).as_uri()])
+    fd, deep = _long_folder(root / "edit", os.pathconf("/", "PC_PATH_MAX"))
+    try:
+        out = os.open("cut.otio", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(out, Path(deep_cut).read_bytes())
+        os.close(out)
+    finally:
+        os.close(fd)
+    _age(root)
+    api.scan([str(root)], catalog, workers=0)
+    report = find_orphans(catalog, [str(root)])
+    reason = uncertain(report, catalog, used, "could not be listed", "File name too long")
+    assert reason.startswith(str(root / "edit"))
+    assert report.unlisted_folders and report.orphans == []
