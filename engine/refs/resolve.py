@@ -108,6 +108,24 @@ def _in_catalog(
             if found is not None:
                 found.how = "link"
                 return found
+    return _through_file_link(tried, frames, index)
+
+
+def _through_file_link(
+    tried: list[str], frames: tuple[int, int] | None, index: CatalogIndex
+) -> Resolution | None:
+    """A file symlink (`selects/best.mov -> ../camera/I.mov`): scans catalog a link inside
+    a root under its target's path only, so the reference is to that asset."""
+    for local in tried:
+        if not os.path.islink(local):
+            continue
+        real = os.path.realpath(local)
+        folder, name = os.path.split(real)
+        for spelling in [folder, *index.same_folders(folder)]:
+            found = _by_path(os.path.join(spelling, name), frames, index)
+            if found is not None:
+                found.how = "link"
+                return found
     return None
 
 

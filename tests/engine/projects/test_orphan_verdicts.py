@@ -139,3 +139,37 @@ def test_a_project_at_a_path_longer_than_the_os_allows_puts_its_media_in_doubt(
     reason = uncertain(report, catalog, used, "could not be listed", "File name too long")
     assert reason.startswith(str(root / "edit"))
     assert report.unlisted_folders and report.orphans == []
+
+
+# 2. A file symlink inside the root ------------------------------------------------------
+
+
+def test_a_cut_using_a_file_symlink_inside_the_root_references_its_target(
+    tmp_path: Path, catalog: Catalog
+):
+    root = tmp_path / "show"
+    target = _wav(root / "camera" / "I.wav")
+    (root / "selects").mkdir()
+    (root / "selects" / "best.wav").symlink_to("../camera/I.wav")
+    write_cut(root / "edit" / "cut.otio", [(root / "selects" / "best.wav").as_uri()])
+    _age(root)
+    api.scan([str(root)], catalog, workers=0)
+    report = find_orphans(catalog, [str(root)])
+    referenced(report, catalog, target)
+    assert report.referenced == 1 and report.orphans == []
+
+
+def test_a_file_symlink_under_a_symlinked_root_finds_the_asset_by_its_cataloged_spelling(
+    tmp_path: Path, catalog: Catalog
+):
+    real = tmp_path / "vol1" / "show"
+    _wav(real / "camera" / "I.wav")
+    (real / "selects").mkdir()
+    (real / "selects" / "best.wav").symlink_to(real / "camera" / "I.wav")
+    mount = tmp_path / "mnt_show"
+    mount.symlink_to(real, target_is_directory=True)
+    write_cut(real / "edit" / "cut.otio", [(mount / "selects" / "best.wav").as_uri()])
+    _age(real)
+    api.scan([str(mount)], catalog, workers=0)
+    report = find_orphans(catalog, [str(mount)])
+    referenced(report, catalog, str(mount / "camera" / "I.wav"))
