@@ -159,7 +159,7 @@ def _note_project(
                     project=project.path, reference=ref, tried=res.tried, candidates=res.candidates
                 )
             )
-            what = ref.path or ref.name or ref.reel or "a clip"
+            what = ref.path or (f"reel {ref.reel}" if ref.reel else ref.name) or "a clip"
             for candidate in res.candidates:
                 maybe.setdefault(candidate, f"may be {what!s} that {name} references unresolved")
 

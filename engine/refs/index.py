@@ -7,6 +7,7 @@ skips the rest), so 100,000 assets index in a few seconds and a few tens of MB.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import unicodedata
@@ -135,6 +136,7 @@ class CatalogIndex:
         self.sequences: dict[tuple[str, str], list[Entry]] = defaultdict(list)
         self.folded_sequences: dict[tuple[str, str], list[Entry]] = defaultdict(list)
         self._real_dirs: dict[str, list[str]] | None = None
+        self._sorted_stems: list[str] | None = None
         for entry in entries:
             self.by_path[entry.path] = entry
             self.by_folded[fold(entry.path)] = entry
@@ -179,6 +181,20 @@ class CatalogIndex:
             if seq and seq.first_frame <= frame <= seq.last_frame and digits >= seq.padding:
                 return entry
         return None
+
+    def stems_starting(self, prefix: str) -> Iterator[Entry]:
+        """Assets whose stem (see `stem`) starts with `prefix` followed by nothing or a
+        separator: `a001c003` finds `a001c003_180101_r1ab`, not `a001c0031`."""
+        if not prefix:
+            return
+        if self._sorted_stems is None:
+            self._sorted_stems = sorted(self.by_stem)
+        i = bisect.bisect_left(self._sorted_stems, prefix)
+        while i < len(self._sorted_stems) and self._sorted_stems[i].startswith(prefix):
+            name = self._sorted_stems[i]
+            if len(name) == len(prefix) or name[len(prefix)] in _SEPARATORS:
+                yield from self.by_stem[name]
+            i += 1
 
     def same_folders(self, folder: str) -> list[str]:
         """Cataloged folders that are `folder` on disk under another spelling: through a

@@ -42,7 +42,8 @@ class Resolution(msgspec.Struct, kw_only=True):
     """That uncataloged file, when `exists`: a project nested from outside the roots is
     read through it."""
     how: str = ""
-    """`path`, `sequence`, `frame`, `case`, `link`, `reel`, or empty when unresolved."""
+    """`path`, `sequence`, `frame`, `case`, `link`, `reel` (the media's reel metadata),
+    `reel-name` (the one file named after the reel), or empty when unresolved."""
     tried: list[str] = []
     candidates: list[str] = []
 
@@ -78,7 +79,20 @@ def resolve(
         matches = [e.path for e in _reel_matches(reference, index)]
         if matches:
             return Resolution(assets=matches, how="reel")
+        named = _reel_named_file(reference, index)
+        if named is not None:
+            return Resolution(assets=[named.path], how="reel-name")
     return Resolution(candidates=_candidates(reference, index))
+
+
+def _reel_named_file(reference: Reference, index: CatalogIndex) -> Entry | None:
+    """The one cataloged file named after the reel: Avid and most conform EDLs name a
+    file-based camera's clip (`A001C003.mov`) only by its reel. Used when exactly one file
+    has that stem and its timecode does not say otherwise; several are only candidates."""
+    named = index.by_stem.get(fold(reference.reel or ""), [])
+    wanted = timecode_seconds(reference.timecode, None)
+    fitting = [e for e in named if wanted is None or _covers(e, wanted)]
+    return fitting[0] if len(fitting) == 1 and len(named) == 1 else None
 
 
 def _project_dirs(project_path: str) -> list[str]:
@@ -229,6 +243,11 @@ def _candidates(reference: Reference, index: CatalogIndex) -> list[str]:
         names |= stems(reference.name)
     found = {e.path for name in names for e in index.by_stem.get(name, ())}
     found.update(e.path for e in _reel_matches(reference, index))
+    if reference.reel:
+        # A camera file is named after its reel and more (`A001C003_180101_R1AB.mov`),
+        # and CMX 3600 cuts reel names to 8 characters: any file whose name starts with
+        # the reel may be the one.
+        found.update(e.path for e in index.stems_starting(fold(reference.reel)))
     return sorted(found)
 
 

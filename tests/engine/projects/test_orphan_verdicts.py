@@ -173,3 +173,74 @@ def test_a_file_symlink_under_a_symlinked_root_finds_the_asset_by_its_cataloged_
     api.scan([str(mount)], catalog, workers=0)
     report = find_orphans(catalog, [str(mount)])
     referenced(report, catalog, str(mount / "camera" / "I.wav"))
+
+
+# 3. An EDL event that names only a reel -------------------------------------------------
+
+_REEL_ONLY_EDL = """TITLE: cut
+FCM: NON-DROP FRAME
+
+001  A001C003 V     C        01:00:00:00 01:00:00:02 00:00:00:00 00:00:00:02
+"""
+
+
+def _movie(path: Path, **tags: str) -> str:
+    media.write_movie(path, codec="mpeg4", pix_fmt="yuv420p", width=32, height=18, frames=2, **tags)
+    return str(path)
+
+
+def test_an_edl_event_naming_only_a_reel_references_the_file_named_after_it(
+    tmp_path: Path, catalog: Catalog
+):
+    root = tmp_path / "show"
+    clip = _movie(root / "camera" / "A001C003.mov")
+    unused = _movie(root / "camera" / "A001C004.mov")
+    (root / "edit").mkdir()
+    (root / "edit" / "cut.edl").write_text(_REEL_ONLY_EDL)
+    _age(root)
+    api.scan([str(root)], catalog, workers=0)
+    report = find_orphans(catalog, [str(root)])
+    referenced(report, catalog, clip)
+    assert [o.path for o in report.orphans] == [unused]
+
+
+def test_a_reel_matched_by_the_media_headers_reel_name_is_referenced(
+    tmp_path: Path, catalog: Catalog
+):
+    root = tmp_path / "show"
+    clip = _movie(root / "camera" / "clip_0001.mov", reel="A001C003", timecode="01:00:00:00")
+    (root / "edit").mkdir()
+    (root / "edit" / "cut.edl").write_text(_REEL_ONLY_EDL)
+    _age(root)
+    api.scan([str(root)], catalog, workers=0)
+    referenced(find_orphans(catalog, [str(root)]), catalog, clip)
+
+
+def test_files_whose_names_only_start_with_the_reel_are_uncertain(
+    tmp_path: Path, catalog: Catalog
+):
+    root = tmp_path / "show"
+    original = _movie(root / "camera" / "A001C003_180101_R1AB.mov")
+    graded = _movie(root / "grade" / "A001C003_180101_R1AB_graded.mov")
+    other = _movie(root / "camera" / "A001C0031.mov")  # another clip, not this reel
+    (root / "edit").mkdir()
+    (root / "edit" / "cut.edl").write_text(_REEL_ONLY_EDL)
+    _age(root)
+    api.scan([str(root)], catalog, workers=0)
+    report = find_orphans(catalog, [str(root)])
+    for path in (original, graded):
+        uncertain(report, catalog, path, "reel A001C003", "cut.edl")
+    assert [o.path for o in report.orphans] == [other]
+
+
+def test_two_files_named_after_the_reel_are_both_uncertain(tmp_path: Path, catalog: Catalog):
+    root = tmp_path / "show"
+    mov = _movie(root / "camera" / "A001C003.mov")
+    proxy = _movie(root / "proxy" / "A001C003.mov")
+    (root / "edit").mkdir()
+    (root / "edit" / "cut.edl").write_text(_REEL_ONLY_EDL)
+    _age(root)
+    api.scan([str(root)], catalog, workers=0)
+    report = find_orphans(catalog, [str(root)])
+    uncertain(report, catalog, mov, "reel A001C003")
+    uncertain(report, catalog, proxy, "reel A001C003")
