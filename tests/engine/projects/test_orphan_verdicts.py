@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from mediaopt.fixtures import scantrees
-from mediaopt.engine import api
 from mediaopt.adapters.registry import kinds
+from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.demo import media
 from mediaopt.engine.demo.timelines import write_cut
 from mediaopt.engine.model import OrphanReport
 from mediaopt.engine.production.analysis import find_orphans
+from mediaopt.fixtures import scantrees
 
 OLD = 1_500_000_000.0
 _PROJECT_SUFFIXES = (".otio", ".otioz", ".nk", ".edl", ".xml", ".fcpxml")
@@ -216,9 +216,7 @@ def test_a_reel_matched_by_the_media_headers_reel_name_is_referenced(
     referenced(find_orphans(catalog, [str(root)]), catalog, clip)
 
 
-def test_files_whose_names_only_start_with_the_reel_are_uncertain(
-    tmp_path: Path, catalog: Catalog
-):
+def test_files_whose_names_only_start_with_the_reel_are_uncertain(tmp_path: Path, catalog: Catalog):
     root = tmp_path / "show"
     original = _movie(root / "camera" / "A001C003_180101_R1AB.mov")
     graded = _movie(root / "grade" / "A001C003_180101_R1AB_graded.mov")
