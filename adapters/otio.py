@@ -15,6 +15,7 @@ from pathlib import Path
 import msgspec
 import opentimelineio as otio
 
+from mediaopt.adapters.fcpxml_library import with_library
 from mediaopt.adapters.otio_lineage import (
     alternative_role,
     stated_exports,
@@ -55,6 +56,8 @@ def read_otio(path: Path, adapter_name: str | None = None) -> Project:
     if adapter == "otioz":
         project.notes.append("media paths are relative to the .otioz bundle's contents")
     project.references.extend(references(result))
+    if adapter == "fcpx_xml":
+        project.references = with_library(path, project.references)
     return project
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from mediaopt.adapters import read_project
 from mediaopt.adapters.registry import kinds
 from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
@@ -242,3 +243,97 @@ def test_two_files_named_after_the_reel_are_both_uncertain(tmp_path: Path, catal
     report = find_orphans(catalog, [str(root)])
     uncertain(report, catalog, mov, "reel A001C003")
     uncertain(report, catalog, proxy, "reel A001C003")
+
+
+# 4. FCPXML clips the timeline does not use ----------------------------------------------
+
+
+def _fcpxml(path: Path, camera: Path) -> str:
+    """A library as Final Cut Pro 10.6 exports it (FCPXML 1.10, files in `media-rep`):
+    a cut showing IN_CUT and angle A of a multicam clip, angle B not shown, and a clip
+    only in the event's browser (its file named the 1.8 way, in `src`)."""
+
+    def url(name: str) -> str:
+        return (camera / name).as_uri()
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE fcpxml>
+<fcpxml version="1.10">
+  <resources>
+    <format id="r1" name="FFVideoFormat1080p24" frameDuration="100/2400s"/>
+    <asset id="r2" name="IN_CUT" start="0s" duration="2s" hasAudio="1" format="r1">
+      <media-rep kind="original-media" src="{url("IN_CUT.wav")}"/>
+    </asset>
+    <asset id="r3" name="ANGLE_A" start="0s" duration="2s" hasAudio="1" format="r1">
+      <media-rep kind="original-media" src="{url("ANGLE_A.wav")}"/>
+    </asset>
+    <asset id="r4" name="ANGLE_B" start="0s" duration="2s" hasAudio="1" format="r1">
+      <media-rep kind="original-media" src="{url("ANGLE_B.wav")}"/>
+    </asset>
+    <asset id="r5" name="BROWSER" src="{url("BROWSER.wav")}" start="0s" duration="2s"/>
+    <media id="r6" name="multicam">
+      <multicam format="r1">
+        <mc-angle name="A" angleID="a1"><asset-clip ref="r3" offset="0s" duration="2s"/></mc-angle>
+        <mc-angle name="B" angleID="b1"><asset-clip ref="r4" offset="0s" duration="2s"/></mc-angle>
+      </multicam>
+    </media>
+  </resources>
+  <library location="file:///Volumes/Edit/show.fcpbundle/">
+    <event name="Day 1">
+      <asset-clip name="BROWSER" ref="r5" offset="0s" duration="2s"/>
+      <project name="cut">
+        <sequence format="r1" duration="4s" tcStart="0s">
+          <spine>
+            <asset-clip name="IN_CUT" ref="r2" offset="0s" duration="2s"/>
+            <mc-clip name="multicam" ref="r6" offset="2s" duration="2s">
+              <mc-source angleID="a1" srcEnable="all"/>
+            </mc-clip>
+          </spine>
+        </sequence>
+      </project>
+    </event>
+  </library>
+</fcpxml>
+""")
+    return str(path)
+
+
+def test_fcpxml_library_clips_and_unshown_multicam_angles_are_the_projects(
+    tmp_path: Path, catalog: Catalog
+):
+    root = tmp_path / "show"
+    camera = root / "camera"
+    names = ["IN_CUT", "ANGLE_A", "ANGLE_B", "BROWSER"]
+    files = [_wav(camera / f"{n}.wav") for n in names]
+    unused = _wav(camera / "UNUSED.wav")
+    library = _fcpxml(root / "edit" / "show.fcpxml", camera)
+    _age(root)
+    api.scan([str(root)], catalog, workers=0)
+    report = find_orphans(catalog, [str(root)])
+    referenced(report, catalog, *files)
+    assert report.referenced == 4
+    assert [o.path for o in report.orphans] == [unused]
+    in_cut = {r.path: r.in_cut for r in read_project(library).references if r.path}
+    assert in_cut == dict(zip(files, [True, True, False, False], strict=True))
+
+
+def test_refs_says_which_library_clips_are_not_in_the_cut(tmp_path: Path, capsys):
+    import json
+
+    from mediaopt.engine.cli import main
+
+    library = _fcpxml(tmp_path / "show.fcpxml", tmp_path / "camera")
+    assert main(["refs", library, "--json", "--catalog", str(tmp_path / "none.sqlite")]) in (0, 1)
+    refs = json.loads(capsys.readouterr().out)["references"]
+    outside = {
+        os.path.basename(r["reference"]["path"])
+        for r in refs
+        if r["reference"].get("in_cut") is False
+    }
+    assert outside == {"ANGLE_B.wav", "BROWSER.wav"}
+    assert all(
+        "not in a timeline" in r["reference"]["location"]
+        for r in refs
+        if r["reference"].get("in_cut") is False
+    )
