@@ -18,13 +18,56 @@ from pathlib import Path
 
 from mediaopt.engine.model import Project
 
-__all__ = ["ENTRY_POINT_GROUP", "Reader", "kinds", "project_kind", "read_project", "reader"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "RECOGNISED",
+    "Reader",
+    "kinds",
+    "project_kind",
+    "read_project",
+    "reader",
+    "unreadable_extensions",
+]
 
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "mediaopt.readers"
 Reader = Callable[[Path], Project]
 """Reads one project file; may raise, read_project turns that into Project.errors."""
+
+# Project formats known by name that no reader reads yet. A file of one of these is a
+# project all the same: listed, with an error saying no reader knows it, so that what it
+# could use is kept as uncertain instead of being called an orphan. A reader registered
+# for the extension (built in or a plug-in) takes precedence.
+RECOGNISED: dict[str, str] = {
+    "prproj": "Premiere Pro project",
+    "prel": "Premiere Elements project",
+    "hrox": "Hiero / Nuke Studio project",
+    "aep": "After Effects project",
+    "aepx": "After Effects XML project",
+    "avb": "Avid Media Composer bin",
+    "avp": "Avid Media Composer project",
+    "drp": "DaVinci Resolve project archive",
+    "drt": "DaVinci Resolve timeline",
+    "comp": "Fusion composition",
+    "ma": "Maya ASCII scene",
+    "mb": "Maya binary scene",
+    "hip": "Houdini scene",
+    "hipnc": "Houdini scene",
+    "hiplc": "Houdini scene",
+    "ntp": "Natron project",
+    "c4d": "Cinema 4D scene",
+    "max": "3ds Max scene",
+    "veg": "Vegas Pro project",
+    "sesx": "Audition session",
+    "ptx": "Pro Tools session",
+    "ptf": "Pro Tools session",
+    "rpp": "REAPER project",
+    "fcp": "Final Cut Pro 7 project",
+    "imovieproj": "iMovie project",
+    "sfx": "Silhouette project",
+    "mocha": "Mocha project",
+}
 
 _BUILTIN = ("otio", "nuke", "blend", "folder", "project_json", "resolve_snapshot")
 _by_extension: dict[str, tuple[str, Reader]] = {}
@@ -63,9 +106,36 @@ def _load() -> None:
 
 
 def kinds() -> dict[str, str]:
-    """extension -> kind, for every registered reader."""
+    """extension -> kind, for every registered reader and every recognised format (whose
+    kind is `unreadable:<extension>`)."""
     _load()
-    return {extension: kind for extension, (kind, _) in sorted(_by_extension.items())}
+    found = {extension: _unreadable_kind(extension) for extension in RECOGNISED}
+    found.update((extension, kind) for extension, (kind, _) in _by_extension.items())
+    return dict(sorted(found.items()))
+
+
+def unreadable_extensions() -> list[str]:
+    """Recognised project formats (see RECOGNISED) that no registered reader reads."""
+    _load()
+    return sorted(e for e in RECOGNISED if e not in _by_extension)
+
+
+def _unreadable_kind(extension: str) -> str:
+    return f"unreadable:{extension}"
+
+
+def _no_reader(extension: str) -> Reader:
+    def read(path: Path) -> Project:
+        return Project(
+            path=str(path),
+            kind=_unreadable_kind(extension),
+            errors=[
+                f"{path}: {RECOGNISED[extension]}, which no mediaopt reader reads yet: "
+                "what it uses is unknown, so the media it could use is kept"
+            ],
+        )
+
+    return read
 
 
 def _lookup(path: Path) -> tuple[str, Reader] | None:
@@ -77,6 +147,10 @@ def _lookup(path: Path) -> tuple[str, Reader] | None:
         found = _by_extension.get(".".join(parts[i:]))
         if found:
             return found
+    for i in range(len(parts)):
+        extension = ".".join(parts[i:])
+        if extension in RECOGNISED:
+            return _unreadable_kind(extension), _no_reader(extension)
     if path.is_dir() and "folder" in _by_kind:
         return "folder", _by_kind["folder"]
     return None

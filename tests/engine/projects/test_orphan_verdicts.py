@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from mediaopt.adapters import read_project
-from mediaopt.adapters.registry import kinds
+from mediaopt.adapters import project_kind, read_project
+from mediaopt.adapters.registry import kinds, unreadable_extensions
 from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.demo import media
 from mediaopt.engine.demo.timelines import write_cut
-from mediaopt.engine.model import OrphanReport
+from mediaopt.engine.model import OrphanReport, Project
 from mediaopt.engine.production.analysis import find_orphans
 from mediaopt.fixtures import scantrees
 
@@ -337,3 +337,55 @@ def test_refs_says_which_library_clips_are_not_in_the_cut(tmp_path: Path, capsys
         for r in refs
         if r["reference"].get("in_cut") is False
     )
+
+
+# 5. Project formats recognised but not readable -----------------------------------------
+
+_ISSUE_FORMATS = ["prproj", "hrox", "aep", "avb", "drp", "comp", "ma", "mb", "hip", "ntp"]
+
+
+def test_a_recognised_project_no_reader_reads_is_listed_and_its_media_in_doubt(
+    tmp_path: Path, catalog: Catalog
+):
+    unreadable = [e for e in _ISSUE_FORMATS if e in unreadable_extensions()]
+    if not unreadable:
+        pytest.skip("every format of the issue has a reader now")
+    root = tmp_path / "show"
+    used = _wav(root / "sound" / "used.wav")
+    maybe = _wav(root / "camera" / "A001.wav")
+    write_cut(root / "edit" / "cut.otio", [Path(used).as_uri()])
+    for extension in unreadable:
+        (root / "edit" / f"other.{extension}").write_bytes(b"\x00 saved by another tool")
+    _age(root)
+    api.scan([str(root)], catalog, workers=0)
+    report = find_orphans(catalog, [str(root)])
+    listed = {p.path: p for p in report.projects}
+    for extension in unreadable:
+        project = listed[str(root / "edit" / f"other.{extension}")]
+        assert project.errors and "no mediaopt reader" in project.errors[0]
+    assert sorted(report.failed_projects) == sorted(
+        str(root / "edit" / f"other.{e}") for e in unreadable
+    )
+    referenced(report, catalog, used)
+    uncertain(report, catalog, maybe, "could not be read", "other.")
+    assert report.orphans == []
+
+
+def test_a_registered_reader_takes_precedence_over_the_recognised_format(tmp_path: Path):
+    from mediaopt.adapters import registry
+
+    path = tmp_path / "x.hrox"
+    path.write_text("<hieroXML/>")
+    kind = project_kind(path)
+    if kind and not kind.startswith("unreadable:"):
+        pytest.skip("a real .hrox reader is registered")
+    previous = registry._by_extension.get("hrox")
+    registry.reader("hiero_test", ["hrox"])(lambda p: Project(path=str(p), kind="hiero_test"))
+    try:
+        assert read_project(path) == Project(path=str(path), kind="hiero_test")
+        assert "hrox" not in unreadable_extensions()
+    finally:
+        if previous is None:
+            registry._by_extension.pop("hrox", None)
+        else:
+            registry._by_extension["hrox"] = previous
