@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
             grace_days=settings.grace_days,
             dormant_days=settings.dormant_days,
             unreadable_scope_depth=settings.unreadable_scope_depth,
+            only_projects=args.only_projects,
         )
     if args.json:
         print_json(report)
@@ -96,6 +97,14 @@ def show_orphans(report: OrphanReport, limit: int = 200) -> None:
         f"{report.grace_days:g} days (since {_since(report.grace_days)})",
         highlight=False,
     )
+    if report.restricted_to:
+        console.print(
+            f"  restricted to {', '.join(report.restricted_to)} (--only-projects): other "
+            "projects under the roots were not read, and may use what is listed as orphans",
+            style="yellow",
+            highlight=False,
+            markup=False,
+        )
     for problem in report.unlisted_folders:
         console.print(
             f"  ! {problem.path}: {problem.reason}; what a project in it could use is kept",

@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
             projects=args.project or None,
             path_map=PathMap.parse(settings.path_map),
             dormant_days=settings.dormant_days,
+            only_projects=args.only_projects,
         )
     report = summarise_projects(
         session, conventions=settings.conventions, dormant_days=settings.dormant_days

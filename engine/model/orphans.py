@@ -75,6 +75,10 @@ class OrphanReport(msgspec.Struct, kw_only=True):
     """Projects read (successfully or not); a failed one makes its scope uncertain."""
     failed_projects: list[str] = []
     """Project files that could not be read fully."""
+    restricted_to: list[str] = []
+    """Set when the search was restricted to these named projects (`--only-projects`):
+    other projects under the roots were not read, so an orphan here may be one of their
+    files."""
     unlisted_folders: list[FileProblem] = []
     """Folders under the roots that could not be listed (permission denied, a path longer
     than the OS allows): a project in one is unknown, so what it could use is uncertain."""

@@ -76,12 +76,14 @@ def read_projects(
     *,
     dormant_days: float,
     now: float | None = None,
-    explicit: bool = False,
+    named: Iterable[str] = (),
 ) -> list[ResolvedProject]:
     """Read and resolve each project, and every project file they reference in turn (a
     timeline nesting another, an AAF composing AAFs): what a nested project uses is used
-    by its parent, so it is as active as the parent."""
+    by its parent, so it is as active as the parent. The `named` ones (given by the user)
+    are always active."""
     now = time.time() if now is None else now
+    explicit = {os.path.abspath(p) for p in named}
     read: dict[str, ResolvedProject] = {}
     nested: dict[str, list[str]] = {}
     queue = [os.path.abspath(p) for p in paths]
@@ -89,7 +91,9 @@ def read_projects(
         path = queue.pop(0)
         if path in read:
             continue
-        rp = resolve_project(read_project(path), path, index, path_map, dormant_days, now, explicit)
+        rp = resolve_project(
+            read_project(path), path, index, path_map, dormant_days, now, path in explicit
+        )
         read[path] = rp
         nested[path] = _nested_projects(rp, index)
         queue += [n for n in nested[path] if n not in read]
@@ -126,9 +130,11 @@ def open_session(
     now: float | None = None,
     jobs: list[RenderJob] | None = None,
     fingerprint: bool = False,
+    only_projects: bool = False,
 ) -> Session:
-    """Index the catalog, read `projects` (or those found under the roots when none are
-    given), resolve their references and gather lineage under the roots.
+    """Index the catalog, read the project files found under the roots and the named
+    `projects` (always active; with `only_projects`, those alone: the session is then
+    `restricted`), resolve their references and gather lineage under the roots.
 
     Given a Catalog (not an index), lineage also uses its recorded render jobs (unless
     `jobs` are given) and its cached video fingerprints; `fingerprint` first decodes
@@ -138,12 +144,14 @@ def open_session(
     roots = [os.path.abspath(r) for r in roots]
     path_map = path_map or PathMap()
     now = time.time() if now is None else now
-    explicit = bool(projects)
+    named = [os.path.abspath(p) for p in projects or []]
+    restricted = bool(named) and only_projects
     unlisted: list[FileProblem] = []
-    paths = projects if projects else discover_projects(index, roots, unlisted)
-    read = read_projects(
-        paths, index, path_map, dormant_days=dormant_days, now=now, explicit=explicit
-    )
+    # A named project adds to those found: naming one cut must not hide another active
+    # cut under the roots, whose media would then be called orphans.
+    found = [] if restricted else discover_projects(index, roots, unlisted)
+    paths = list(dict.fromkeys([*named, *found]))
+    read = read_projects(paths, index, path_map, dormant_days=dormant_days, now=now, named=named)
     # Inference runs per root: reel and clip names (A001C003) recur on every production,
     # so a match between two shows' roots is a coincidence, not a derivation.
     edges = [edge for root in roots for edge in infer_edges(index.under([root]))]
@@ -168,6 +176,7 @@ def open_session(
         now=now,
         problems=problems,
         unlisted=unlisted,
+        restricted_to=named if restricted else [],
     )
 
 

@@ -56,6 +56,7 @@ def orphans_in(
         now=session.now,
         unreadable_scope_depth=unreadable_scope_depth,
         unlisted=session.unlisted,
+        restricted_to=session.restricted_to,
     )
 
 
@@ -69,8 +70,14 @@ def classify(
     now: float,
     unreadable_scope_depth: int | None = None,
     unlisted: list[FileProblem] | None = None,
+    restricted_to: list[str] | None = None,
 ) -> OrphanReport:
-    report = OrphanReport(roots=roots, grace_days=grace_days, unlisted_folders=unlisted or [])
+    report = OrphanReport(
+        roots=roots,
+        grace_days=grace_days,
+        unlisted_folders=unlisted or [],
+        restricted_to=restricted_to or [],
+    )
     referenced: dict[str, str] = {}
     dormant: dict[str, str] = {}
     maybe: dict[str, str] = {}
@@ -90,7 +97,7 @@ def classify(
         )
         for p in report.unlisted_folders
     ]
-    report.folder_projects = folder_project_roots(roots, read)
+    report.folder_projects = folder_project_roots(roots, read, restricted=bool(restricted_to))
     folders = [f.rstrip(os.sep) + os.sep for f in report.folder_projects]
     sources = _needed_sources(set(referenced), edges)
     superseded = _superseded(set(referenced), edges)

@@ -389,3 +389,48 @@ def test_a_registered_reader_takes_precedence_over_the_recognised_format(tmp_pat
             registry._by_extension.pop("hrox", None)
         else:
             registry._by_extension["hrox"] = previous
+
+
+# 6. A named project adds to those found -------------------------------------------------
+
+
+def _two_cuts(tmp_path: Path) -> tuple[Path, str, str, str, str]:
+    root = tmp_path / "show"
+    mine = _wav(root / "sound" / "mine.wav")
+    theirs = _wav(root / "sound" / "theirs.wav")
+    unused = _wav(root / "sound" / "unused.wav")
+    cut = write_cut(root / "edit" / "cut.otio", [Path(mine).as_uri()])
+    write_cut(root / "edit" / "other_cut.otio", [Path(theirs).as_uri()])
+    _age(root)
+    return root, str(cut), mine, theirs, unused
+
+
+def test_naming_one_cut_keeps_the_media_of_another_active_cut_under_the_root(
+    tmp_path: Path, catalog: Catalog
+):
+    root, cut, mine, theirs, unused = _two_cuts(tmp_path)
+    api.scan([str(root)], catalog, workers=0)
+    report = find_orphans(catalog, [str(root)], projects=[cut])
+    referenced(report, catalog, mine, theirs)
+    assert [o.path for o in report.orphans] == [unused]
+    assert report.restricted_to == []
+
+
+def test_only_projects_restricts_and_the_output_says_so(tmp_path: Path, catalog: Catalog, capsys):
+    import json
+
+    from mediaopt.engine.cli import main
+
+    root, cut, mine, theirs, unused = _two_cuts(tmp_path)
+    api.scan([str(root)], catalog, workers=0)
+    catalog_path = str(tmp_path / "catalog.sqlite")
+    argv = ["orphans", "--root", str(root), "--project", cut, "--catalog", catalog_path]
+    assert main([*argv, "--only-projects", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["restricted_to"] == [cut]
+    assert sorted(o["path"] for o in out["orphans"]) == [theirs, unused]
+    assert main([*argv, "--only-projects"]) == 0
+    assert "restricted to" in capsys.readouterr().out
+    assert main([*argv, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [o["path"] for o in out["orphans"]] == [unused] and out["referenced"] == 2
