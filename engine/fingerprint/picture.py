@@ -16,6 +16,7 @@ import OpenImageIO as oiio
 from PIL import Image
 
 from mediaopt.engine.fingerprint.errors import MediaDecodeError
+from mediaopt.engine.scan.probe.image import oiio_error
 
 HASH_SIDE = 256
 """Pictures are reduced to this before hashing; imagehash works on 32x32 and 9x8 anyway,
@@ -55,7 +56,7 @@ def _rgb(image: Image.Image) -> Image.Image:
 def _oiio(path: str, linear: bool) -> np.ndarray:
     source = oiio.ImageInput.open(path)
     if source is None:
-        raise MediaDecodeError(path, f"cannot open picture: {oiio.geterror() or 'unknown format'}")
+        raise MediaDecodeError(path, f"cannot open picture: {oiio_error() or 'unknown format'}")
     try:
         spec = source.spec()
         channels = min(spec.nchannels, 3)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -32,11 +33,34 @@ _FLUSH_SECONDS = 1.0
 _IN_FLIGHT_PER_WORKER = 8
 
 
+PROBE_SECONDS = 30.0
+"""Time a worker gets for one job's header probes before it is killed. A probe takes
+milliseconds (seconds on a slow share); MediaInfo loops forever inside its C code on some
+damaged MP4 headers (found by tests/engine/scan/test_probe_fuzz.py), where no Python-level
+timeout can reach it."""
+
+
 def probe_many(paths: list[str], low_impact: bool) -> list[Asset]:
     return [probe_file(p, low_impact=low_impact) for p in paths]
 
 
-def _init_worker(low_impact: bool) -> None:
+def _probe_in_worker(paths: list[str], low_impact: bool) -> list[Asset]:
+    # SIGALRM with its default action ends the worker even inside native code; the pool
+    # then breaks, and _recover treats the job like a crash.
+    signal.setitimer(signal.ITIMER_REAL, _worker_seconds)
+    try:
+        return probe_many(paths, low_impact)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+_worker_seconds = PROBE_SECONDS
+
+
+def _init_worker(low_impact: bool, seconds: float = PROBE_SECONDS) -> None:
+    global _worker_seconds
+    _worker_seconds = max(0.05, seconds)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
     if low_impact:
         be_gentle()
 
@@ -67,13 +91,16 @@ class _Prober:
         # CLI's __main__ happens to import them, a host's or a script's need not.
         ctx.set_forkserver_preload(["__main__", __name__])
         return ProcessPoolExecutor(
-            self.workers, mp_context=ctx, initializer=_init_worker, initargs=(self.low_impact,)
+            self.workers,
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(self.low_impact, PROBE_SECONDS),
         )
 
     def submit(self, job: _Job) -> list[tuple[_Job, list[Asset]]]:
         if self._pool is None:
             return [(job, probe_many(job.paths, self.low_impact))]
-        self.pending[self._pool.submit(probe_many, job.paths, self.low_impact)] = job
+        self.pending[self._pool.submit(_probe_in_worker, job.paths, self.low_impact)] = job
         if len(self.pending) >= self.workers * _IN_FLIGHT_PER_WORKER:
             return self.collect(block=True)
         return self.collect(block=False)
@@ -109,13 +136,33 @@ class _Prober:
         assert self._pool is not None
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._pool = self._new_pool()
-        results = []
+        suspects = []
         for item in lost:
             item.attempts += 1
             if item.attempts >= 2:
-                results.append((item, [_crashed(p) for p in item.paths]))
+                suspects.append(item)
             else:
-                self.pending[self._pool.submit(probe_many, item.paths, self.low_impact)] = item
+                pool = self._pool
+                self.pending[pool.submit(_probe_in_worker, item.paths, self.low_impact)] = item
+        return self._one_by_one(suspects)
+
+    def _one_by_one(self, jobs: list[_Job]) -> list[tuple[_Job, list[Asset]]]:
+        """Jobs lost twice, maybe only beside the one that killed the worker: each alone
+        in a pool of its own, so only the culprit is called crashed."""
+        results = []
+        pool = self._new_pool() if jobs else None
+        for job in jobs:
+            assert pool is not None
+            try:
+                results.append(
+                    (job, pool.submit(_probe_in_worker, job.paths, self.low_impact).result())
+                )
+            except BrokenProcessPool:
+                results.append((job, [_crashed(p) for p in job.paths]))
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = self._new_pool()
+        if pool is not None:
+            pool.shutdown(wait=True)
         return results
 
     def close(self) -> None:
@@ -135,7 +182,7 @@ def _crashed(path: str) -> Asset:
         bytes=size,
         mtime=mtime,
         status=AssetStatus.ERROR,
-        reason="the header parser crashed on this file",
+        reason="the header parser crashed or hung on this file (twice)",
     )
 
 
