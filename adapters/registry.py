@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import stat
 from collections.abc import Callable, Iterable
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -73,6 +74,14 @@ _BUILTIN = ("otio", "nuke", "blend", "folder", "project_json", "resolve_snapshot
 _by_extension: dict[str, tuple[str, Reader]] = {}
 _by_kind: dict[str, Reader] = {}
 _loaded = False
+_generation = 0
+
+
+def generation() -> int:
+    """Changes whenever a reader is registered: a process that read projects for this one
+    (forked before) must be started again to know the new reader."""
+    _load()
+    return _generation
 
 
 def reader(kind: str, extensions: Iterable[str] = ()) -> Callable[[Reader], Reader]:
@@ -80,6 +89,8 @@ def reader(kind: str, extensions: Iterable[str] = ()) -> Callable[[Reader], Read
     in one of `extensions` (without the dot, matched case-insensitively)."""
 
     def register(function: Reader) -> Reader:
+        global _generation
+        _generation += 1
         _by_kind[kind] = function
         for extension in extensions:
             _by_extension[extension.lower().lstrip(".")] = (kind, function)
@@ -163,6 +174,22 @@ def project_kind(path: str | os.PathLike[str]) -> str | None:
     return found[0] if found else None
 
 
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` must not be opened as a project, if so. Only regular files (and folders,
+    for bundles and folder projects) are read: opening a FIFO named `cut.otio` blocks
+    forever, and a device or socket is nobody's project."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "no such file or folder"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    what = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return f"{what}, not a regular file: not read"
+
+
 def read_project(path: str | os.PathLike[str]) -> Project:
     """Read one project file (or folder) into a Project. Never raises for a bad file:
     what went wrong is in `Project.errors`, naming the file and the reason."""
@@ -175,8 +202,9 @@ def read_project(path: str | os.PathLike[str]) -> Project:
             errors=[f"{path}: not a project file any mediaopt reader knows"],
         )
     kind, function = found
-    if not path.exists():
-        return Project(path=str(path), kind=kind, errors=[f"{path}: no such file or folder"])
+    problem = _not_a_file(path)
+    if problem:
+        return Project(path=str(path), kind=kind, errors=[f"{path}: {problem}"])
     try:
         return function(path)
     except Exception as exc:  # untrusted input: one bad project must not end the run

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import msgspec
 
-from mediaopt.adapters import read_project
 from mediaopt.engine.catalog import Catalog, default_catalog_path
 from mediaopt.engine.cli.output import (
     add_catalog_option,
@@ -21,6 +20,7 @@ from mediaopt.engine.cli.output import (
     table,
 )
 from mediaopt.engine.model import Project, Reference, ReferenceTarget
+from mediaopt.engine.production.readers import read_project
 
 
 class Status(enum.StrEnum):
