@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import msgspec
+from rich.text import Text
 
 from mediaopt.engine import bandwidth
 from mediaopt.engine.bandwidth.workflows import formula
@@ -18,6 +19,7 @@ from mediaopt.engine.cli.output import (
     console,
     open_catalog,
     print_json,
+    shown,
     table,
 )
 from mediaopt.engine.model import CheckReport, NeedReport, StorageMeasurement, Verdict
@@ -177,11 +179,13 @@ def show_need(report: NeedReport) -> None:
     curve = report.timeline
     if curve is not None:
         console.print(
-            f"[bold]{curve.name or Path(curve.path).name}[/bold]: {len(curve.clips)} clips, "
-            f"{curve.duration_s:.1f} s; peak {curve.peak_bytes_per_s / MB:.1f} MB/s at "
-            f"{curve.peak_timecode} ({', '.join(curve.peak_clips)}), average "
+            f"[bold]{shown(curve.name or Path(curve.path).name, markup=True)}[/bold]: "
+            f"{len(curve.clips)} clips, {curve.duration_s:.1f} s; peak "
+            f"{curve.peak_bytes_per_s / MB:.1f} MB/s at {curve.peak_timecode} "
+            f"({shown(', '.join(curve.peak_clips), markup=True)}), average "
             f"{curve.average_bytes_per_s / MB:.1f} MB/s",
             highlight=False,
+            markup=True,
         )
     elif report.assets:
         t = table("asset", "average MB/s", "peak MB/s", "peak from", "files/s", title="Media")
@@ -245,7 +249,7 @@ def show_verdicts(verdicts: list[Verdict], title: str = "Will it work") -> None:
             f"{v.capacity_bytes_per_s / MB:.0f}",
             files,
             f"{(1 / v.utilisation - 1) if v.utilisation else 0:.0%}" if v.utilisation else "-",
-            "[green]pass[/green]" if v.passes else "[red]FAIL[/red]",
+            Text("pass", style="green") if v.passes else Text("FAIL", style="red"),
             str(v.max_streams),
         )
     console.print(t)
@@ -272,4 +276,4 @@ def demo_check(subject: str | Path, catalog: Catalog | None = None) -> CheckRepo
 
 def _show_problems(problems: list[str]) -> None:
     for problem in problems:
-        console.print(f"[yellow]problem[/yellow]: {problem}", highlight=False)
+        console.print(f"problem: {problem}", style="yellow", highlight=False)

@@ -99,7 +99,7 @@ def _duplicates(catalog: Catalog, pictures: Path) -> Section:
     from mediaopt.engine.dedup.api import find_duplicates, write_contact_sheets
     from mediaopt.engine.report.dupes import dupes_section
 
-    console.print("\n[bold]Duplicates[/bold]")
+    console.print("\n[bold]Duplicates[/bold]", markup=True)
     report = find_duplicates(catalog, near=True)
     dupes.show(report, limit=10)
     written = write_contact_sheets(report, pictures)
@@ -113,7 +113,7 @@ def _renders(catalog: Catalog, under: str) -> Section:
     from mediaopt.engine.report.render import render_section
 
     analysis, recommendation = render_demo(catalog, under)
-    console.print("\n[bold]Render storage[/bold]")
+    console.print("\n[bold]Render storage[/bold]", markup=True)
     show_analysis(analysis)
     if recommendation is not None:
         show_recommendation(recommendation)
@@ -135,7 +135,9 @@ def _bandwidth(folder: str, timeline: str, catalog: Catalog, chart: Path) -> lis
 
 
 def _show_problems(summary: ScanSummary) -> None:
-    console.print(f"\n[bold]Files that could not be read[/bold] ({len(summary.problems)}):")
+    console.print(
+        f"\n[bold]Files that could not be read[/bold] ({len(summary.problems)}):", markup=True
+    )
     for problem in summary.problems:
         console.print(f"  {Path(problem.path).name}: {problem.reason}", highlight=False)
 

@@ -12,6 +12,7 @@ from mediaopt.engine.cli.output import (
     add_json_option,
     console,
     print_json,
+    shown,
 )
 from mediaopt.engine.model import AssetStatus
 
@@ -35,11 +36,11 @@ def run(args: argparse.Namespace) -> int:
         streams = record.pop("streams", [])
         sequence = record.pop("sequence", None)
         for key, value in record.items():
-            console.print(f"[bold]{key}[/bold]: {value}", highlight=False)
+            console.print(f"[bold]{key}[/bold]: {shown(value, markup=True)}", markup=True)
         if sequence:
             frames = sequence.pop("frame_bytes")
             missing = sequence.pop("missing_frames")
-            console.print(f"[bold]sequence[/bold]: {sequence}", highlight=False)
+            console.print(f"[bold]sequence[/bold]: {shown(sequence, markup=True)}", markup=True)
             console.print(
                 f"  missing frames: {missing or 'none'}; frame sizes "
                 f"{min(frames)}..{max(frames)} bytes",
@@ -47,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
             )
         for stream in streams:
             console.print(
-                f"[bold]stream {stream.pop('index', 0)}[/bold]: {stream}", highlight=False
+                f"[bold]stream {stream.pop('index', 0)}[/bold]: {shown(stream, markup=True)}",
+                highlight=False,
+                markup=True,
             )
     return 0 if asset.status is not AssetStatus.ERROR else 1

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import datetime
 
+from rich.text import Text
+
 from mediaopt.engine.cli.output import (
     add_catalog_option,
     add_json_option,
@@ -71,7 +73,9 @@ def show_orphans(report: OrphanReport, limit: int = 200) -> None:
     """Print an orphan report for a person (the demo calls this too)."""
     t = table("project", "kind", "refs", "resolved", "state", title="Projects read")
     for p in report.projects:
-        state = "[red]could not read[/red]" if p.errors else ("active" if p.active else "dormant")
+        state = (
+            Text("could not read", style="red") if p.errors else "active" if p.active else "dormant"
+        )
         t.add_row(p.path, p.kind, str(p.references), str(p.resolved), state)
     console.print(t)
     for p in report.projects:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import datetime
 
+from rich.text import Text
+
 from mediaopt.engine.cli.output import (
     add_catalog_option,
     add_json_option,
@@ -67,7 +69,7 @@ def show_projects(report: ProjectsReport) -> None:
     """Print projects for a person (the demo calls this too)."""
     t = table("project", "kind", "files", "bytes", "first", "last activity", "status", "unresolved")
     for p in report.projects:
-        status = "[red]unreadable[/red]" if p.errors else p.status
+        status = Text("unreadable", style="red") if p.errors else p.status
         t.add_row(
             p.path,
             p.kind,
@@ -93,9 +95,9 @@ def show_production(analysis: ProductionAnalysis) -> None:
     from mediaopt.engine.cli.lineage import show_lineage
     from mediaopt.engine.cli.orphans import show_orphans
 
-    console.print("\n[bold]Projects[/bold]")
+    console.print("\n[bold]Projects[/bold]", markup=True)
     show_projects(analysis.projects)
-    console.print("\n[bold]Orphans[/bold]")
+    console.print("\n[bold]Orphans[/bold]", markup=True)
     show_orphans(analysis.orphans)
-    console.print("\n[bold]Lineage[/bold]")
+    console.print("\n[bold]Lineage[/bold]", markup=True)
     show_lineage(analysis.lineage)
