@@ -24,6 +24,7 @@ from mediaopt.engine.cli import (
     schema,
     stats,
 )
+from mediaopt.engine.cli.failures import REPORTED, closed_pipe
 from mediaopt.engine.cli.output import errors
 from mediaopt.engine.scan.errors import ScanError
 
@@ -67,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args) or 0)
-    except (ScanError, CatalogVersionError, ValueError, FileNotFoundError) as exc:
+    except BrokenPipeError:
+        return closed_pipe()
+    except (ScanError, CatalogVersionError, ValueError, FileNotFoundError, *REPORTED) as exc:
         errors.print(
             f"mediaopt {args.command}: {exc}", markup=False, highlight=False, soft_wrap=True
         )
