@@ -137,6 +137,8 @@ def show_declared(output: DeclaredOutput) -> None:
         highlight=False,
         markup=True,
     )
+    if output.unresolvable:
+        console.print(f"  unresolvable: {output.unresolvable}", style="yellow", highlight=False)
     t = table("setting", "declared", "rendered")
     for key in ("format", "compression", "pixel_type", "channels", "resolution"):
         declared, rendered = output.declared_as.get(key, ""), output.rendered.get(key, "")
