@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import select
 import signal
 import time
 from collections.abc import Callable
@@ -40,6 +41,38 @@ damaged MP4 headers (found by tests/engine/scan/test_probe_fuzz.py), where no Py
 timeout can reach it."""
 
 
+def _die_with_scan(scan_pid: int) -> None:
+    """End this worker when the scanning process ends, however it ends (SIGKILL, the OOM
+    killer). Nothing else would: the worker waits on a job queue whose writing end it
+    holds itself, and it keeps the fork server alive by holding its pipe. A thread waits
+    on a pidfd of the scan (Linux 5.3+), else checks on it twice a second."""
+    import threading
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(scan_pid)
+        except ProcessLookupError:
+            os._exit(1)
+        except (AttributeError, OSError):
+            while _alive(scan_pid):
+                time.sleep(0.5)
+            os._exit(1)
+        select.select([fd], [], [])  # readable once the process has exited
+        os._exit(1)
+
+    threading.Thread(target=watch, name="mediaopt-watch-scan", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def probe_many(paths: list[str], low_impact: bool) -> list[Asset]:
     return [probe_file(p, low_impact=low_impact) for p in paths]
 
@@ -57,10 +90,12 @@ def _probe_in_worker(paths: list[str], low_impact: bool) -> list[Asset]:
 _worker_seconds = PROBE_SECONDS
 
 
-def _init_worker(low_impact: bool, seconds: float = PROBE_SECONDS) -> None:
+def _init_worker(low_impact: bool, seconds: float = PROBE_SECONDS, scan_pid: int = 0) -> None:
     global _worker_seconds
     _worker_seconds = max(0.05, seconds)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    if scan_pid:
+        _die_with_scan(scan_pid)
     if low_impact:
         be_gentle()
 
@@ -94,7 +129,7 @@ class _Prober:
             self.workers,
             mp_context=ctx,
             initializer=_init_worker,
-            initargs=(self.low_impact, PROBE_SECONDS),
+            initargs=(self.low_impact, PROBE_SECONDS, os.getpid()),
         )
 
     def submit(self, job: _Job) -> list[tuple[_Job, list[Asset]]]:
