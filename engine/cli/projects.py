@@ -81,6 +81,13 @@ def show_projects(report: ProjectsReport) -> None:
             str(p.unresolved),
         )
     console.print(t)
+    if report.restricted_to:
+        console.print(
+            f"restricted to {', '.join(report.restricted_to)} (--only-projects): projects "
+            "under the roots were not read",
+            style="yellow",
+            highlight=False,
+        )
 
 
 def _date(seconds: float | None) -> str:

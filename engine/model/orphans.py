@@ -128,3 +128,6 @@ class ProjectsReport(msgspec.Struct, kw_only=True):
     roots: list[str]
     dormant_days: float
     projects: list[ProjectSummary] = []
+    restricted_to: list[str] = []
+    """Set when only these named projects were read (`--only-projects`), not those found
+    under the roots."""

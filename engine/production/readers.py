@@ -49,10 +49,15 @@ def project_extensions() -> list[str]:
     return list(kinds())
 
 
+IN_PROCESS_ENV = "MEDIAOPT_READ_IN_PROCESS"
+"""Set to 1 to read project files in the calling process: for a host application
+(Nuke, Blender) that calls the engine in process and must not be forked."""
+
+
 def read_project(path: str | os.PathLike[str]) -> Project:
     """Read one project file (or folder) in the worker; never raises for a bad file."""
-    if not hasattr(os, "fork"):
-        return read_here(path)  # no fork (Windows): read in this process
+    if not hasattr(os, "fork") or os.environ.get(IN_PROCESS_ENV) == "1":
+        return read_here(path)  # no fork (Windows), or a host that must not be forked
     return _reader().read(os.fspath(path))
 
 

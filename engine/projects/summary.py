@@ -17,7 +17,9 @@ def summarise_projects(
     conventions: list[str] | None = None,
     dormant_days: float = DEFAULT_DORMANT_DAYS,
 ) -> ProjectsReport:
-    report = ProjectsReport(roots=session.roots, dormant_days=dormant_days)
+    report = ProjectsReport(
+        roots=session.roots, dormant_days=dormant_days, restricted_to=session.restricted_to
+    )
     for rp in session.projects:
         report.projects.append(_from_project(rp, session, dormant_days))
     for convention in conventions or []:

@@ -29,6 +29,8 @@ _NUKE_SCRIPT_DIR = re.compile(r"\[\s*file\s+dirname\s+\[\s*value\s+root\.name\s*
 
 
 _BLENDER_SUFFIXES = (".blend", ".blend1", ".blend2")
+_MEDIA = {"video", "audio", "image", "sequence"}
+"""What a reel names: a sidecar of the same name (`A001C003.ale`) is not the clip."""
 
 
 class Resolution(msgspec.Struct, kw_only=True):
@@ -89,7 +91,7 @@ def _reel_named_file(reference: Reference, index: CatalogIndex) -> Entry | None:
     """The one cataloged file named after the reel: Avid and most conform EDLs name a
     file-based camera's clip (`A001C003.mov`) only by its reel. Used when exactly one file
     has that stem and its timecode does not say otherwise; several are only candidates."""
-    named = index.by_stem.get(fold(reference.reel or ""), [])
+    named = [e for e in index.by_stem.get(fold(reference.reel or ""), []) if e.kind in _MEDIA]
     wanted = timecode_seconds(reference.timecode, None)
     fitting = [e for e in named if wanted is None or _covers(e, wanted)]
     return fitting[0] if len(fitting) == 1 and len(named) == 1 else None

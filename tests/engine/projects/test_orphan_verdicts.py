@@ -434,3 +434,13 @@ def test_only_projects_restricts_and_the_output_says_so(tmp_path: Path, catalog:
     assert main([*argv, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [o["path"] for o in out["orphans"]] == [unused] and out["referenced"] == 2
+    listing = ["projects", str(root), "--project", cut, "--catalog", catalog_path, "--json"]
+    assert main([*listing, "--only-projects"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["restricted_to"] == [cut] and [p["path"] for p in out["projects"]] == [cut]
+    assert main(listing) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert "restricted_to" not in out or out["restricted_to"] == []
+    assert sorted(p["path"] for p in out["projects"]) == sorted(
+        [cut, str(root / "edit" / "other_cut.otio")]
+    )
