@@ -15,7 +15,6 @@ import contextlib
 import faulthandler
 import multiprocessing
 import os
-import resource
 import signal
 from multiprocessing import popen_fork  # noqa: F401 - see below
 from multiprocessing.connection import Connection
@@ -147,6 +146,8 @@ def _serve(conn: Connection, memory: int) -> None:
 
 
 def _limit_memory(extra: int) -> None:
+    import resource  # POSIX only; the worker exists only where fork does
+
     try:
         with open("/proc/self/statm") as statm:
             mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")

@@ -27,9 +27,10 @@ _LIMITS: dict[str, tuple[float, float]] = {
 }
 
 
-_RATES = ("bit_rate", "overall_bit_rate")
-"""Worked out by parsers from the file's size over its duration: a sparse or damaged file
-gives any number. Out of bounds, they are unknown rather than the record an error."""
+_UNKNOWN_WHEN_OUT = ("bit_rate", "frame_rate", "pixel_aspect")
+"""Out of bounds, these are unknown rather than the record an error: bit rates are
+worked out from the file's size over its duration (a sparse or damaged file gives any
+number), and containers write 0 for a frame rate or aspect they do not know."""
 
 
 def impossible(asset: Asset) -> str | None:
@@ -45,23 +46,26 @@ def impossible(asset: Asset) -> str | None:
 
 
 def without_impossible_rates(asset: Asset) -> Asset:
-    """The record with bit rates out of bounds (see _RATES) set to unknown."""
+    """The record with the values of _UNKNOWN_WHEN_OUT that are out of bounds unknown."""
     low, high = _LIMITS["bit_rate"]
     if asset.overall_bit_rate is not None and not _within(asset.overall_bit_rate, low, high):
         asset.overall_bit_rate = None
-    if any(s.bit_rate is not None and not _within(s.bit_rate, low, high) for s in asset.streams):
-        asset.streams = [
-            s
-            if s.bit_rate is None or _within(s.bit_rate, low, high)
-            else msgspec.structs.replace(s, bit_rate=None)
-            for s in asset.streams
-        ]
+    asset.streams = [_known(s) for s in asset.streams]
     return asset
+
+
+def _known(stream: Stream) -> Stream:
+    out = {
+        name: None
+        for name in _UNKNOWN_WHEN_OUT
+        if (value := getattr(stream, name)) is not None and not _within(value, *_LIMITS[name])
+    }
+    return msgspec.structs.replace(stream, **out) if out else stream
 
 
 def _stream(stream: Stream) -> str | None:
     for name, (low, high) in _LIMITS.items():
-        if name in _RATES:
+        if name in _UNKNOWN_WHEN_OUT:
             continue
         value = getattr(stream, name, None)
         if value is not None and not _within(value, low, high):
