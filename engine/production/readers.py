@@ -26,6 +26,11 @@ from mediaopt.adapters import read_project as read_here
 from mediaopt.adapters.registry import generation, kinds
 from mediaopt.engine.model import Project
 
+try:  # imported here, not in the worker: see popen_fork above
+    import resource
+except ImportError:  # Windows: no fork, no worker
+    resource = None
+
 __all__ = ["project_extensions", "project_kind", "read_project"]
 
 READ_SECONDS = 120.0
@@ -146,8 +151,8 @@ def _serve(conn: Connection, memory: int) -> None:
 
 
 def _limit_memory(extra: int) -> None:
-    import resource  # POSIX only; the worker exists only where fork does
-
+    if resource is None:
+        return
     try:
         with open("/proc/self/statm") as statm:
             mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")

@@ -347,9 +347,11 @@ _ISSUE_FORMATS = ["prproj", "hrox", "aep", "avb", "drp", "comp", "ma", "mb", "hi
 def test_a_recognised_project_no_reader_reads_is_listed_and_its_media_in_doubt(
     tmp_path: Path, catalog: Catalog
 ):
+    # The issue's formats while no reader reads them; once readers exist (they take
+    # precedence), the recognised formats still without one.
     unreadable = [e for e in _ISSUE_FORMATS if e in unreadable_extensions()]
-    if not unreadable:
-        pytest.skip("every format of the issue has a reader now")
+    unreadable = unreadable or unreadable_extensions()[:4]
+    assert unreadable
     root = tmp_path / "show"
     used = _wav(root / "sound" / "used.wav")
     maybe = _wav(root / "camera" / "A001.wav")
