@@ -16,6 +16,7 @@ import faulthandler
 import multiprocessing
 import os
 import signal
+import threading
 from multiprocessing import popen_fork  # noqa: F401 - see below
 from multiprocessing.connection import Connection
 
@@ -62,7 +63,8 @@ def read_project(path: str | os.PathLike[str]) -> Project:
     """Read one project file (or folder) in the worker; never raises for a bad file."""
     if not hasattr(os, "fork") or os.environ.get(IN_PROCESS_ENV) == "1":
         return read_here(path)  # no fork (Windows), or a host that must not be forked
-    return _reader().read(os.fspath(path))
+    with _lock:  # one worker, one conversation at a time (hosts run commands in threads)
+        return _reader().read(os.fspath(path))
 
 
 class _Worker:
@@ -102,6 +104,7 @@ class _Worker:
 
 
 _worker: _Worker | None = None
+_lock = threading.Lock()
 
 
 def _reader() -> _Worker:
