@@ -17,7 +17,7 @@ from pathlib import Path
 
 from mediaopt.adapters.nuke_script import Knob, Word, commands, knobs
 from mediaopt.adapters.registry import reader
-from mediaopt.engine.model import Project, Reference, ReferenceTarget
+from mediaopt.engine.model import Project, Reference, ReferenceTarget, notation
 
 __all__ = ["frame_pattern", "read_nuke"]
 
@@ -36,7 +36,6 @@ _WRITE_SETTINGS = (
 _READ_DEFAULT_RANGE = (1, 1)
 _ROOT_DEFAULT_RANGE = (1, 100)
 _GROUPS = {"Group", "LiveGroup"}
-_PADDING = re.compile(r"%0(\d+)d|%d|\$F(\d*)")
 
 
 @dataclass
@@ -179,18 +178,11 @@ def _per_view(
 def frame_pattern(path: str) -> tuple[str, str | None]:
     """The path with its frame number as one `#` per digit of padding (`%04d`, `$F4` ->
     `####`), and a note when the numbers are not zero-padded (`%d`, `$F`)."""
-    unpadded = False
-
-    def hashes(match: re.Match[str]) -> str:
-        nonlocal unpadded
-        digits = match.group(1) or match.group(2)
-        if not digits:
-            unpadded = True
-            return "#"
-        return "#" * int(digits)
-
-    pattern = _PADDING.sub(hashes, path)
-    return pattern, ("frame numbers are not zero-padded" if unpadded else None)
+    found = notation.parse(path)
+    if found is None or found.udim:
+        return path, None  # `<UDIM>` stays: the resolver reads it as "every tile"
+    unpadded = found.token in ("%d", "$F")
+    return found.hashes, ("frame numbers are not zero-padded" if unpadded else None)
 
 
 def _frames(

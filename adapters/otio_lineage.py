@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import opentimelineio as otio
 
-from mediaopt.engine.model import Reference, ReferenceTarget
+from mediaopt.engine.model import Reference, ReferenceTarget, notation
 
 __all__ = [
     "EXPORT_KEYS",
@@ -37,7 +37,6 @@ EXPORT_KEYS = ("export", "master", "rendered_media")
 _PROXY = re.compile(r"proxy|proxies|low|offline|preview|draft|review|(^|_)lt($|_)", re.I)
 _ORIGINAL = re.compile(r"high|hi_?res|full|original|camera|online|source|ocn", re.I)
 _CONFORM = re.compile(r"conform", re.I)
-_FRAME_TOKEN = re.compile(r"#+|@+|%0?\d*d|\$F\d*")
 
 
 def alternative_role(key: str) -> str:
@@ -94,7 +93,7 @@ def _strings(value) -> list[str]:
 def _stated(url: str, role: str, name: str | None, owner: str | None, where: str | None):
     path, note = url_path(url)
     target = ReferenceTarget.FILE
-    if path and _FRAME_TOKEN.search(path.replace("\\", "/").rpartition("/")[2]):
+    if path and notation.parse(path.replace("\\", "/")) is not None:
         target = ReferenceTarget.SEQUENCE
     what = "source media" if role == "source" else "export"
     note = f"{what} named in the metadata" + (f"; {note}" if note else "")

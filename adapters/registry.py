@@ -71,8 +71,25 @@ RECOGNISED: dict[str, str] = {
 }
 
 _BUILTIN = ("otio", "nuke", "blend", "folder", "project_json", "resolve_snapshot")
+# Native project files read without their applications; after "otio" so that a .drp is
+# told apart (Resolve zip or ATEM JSON) by resolve_project, not by OTIO's ATEM adapter.
+_NATIVE = (
+    "premiere",
+    "avid",
+    "after_effects",
+    "maya",
+    "houdini",
+    "natron",
+    "fusion",
+    "resolve_project",
+    "hiero",
+)
 _by_extension: dict[str, tuple[str, Reader]] = {}
 _by_kind: dict[str, Reader] = {}
+_preferred: set[str] = set()
+"""Extensions whose reader was registered with `preferred=True`: a reader registered
+later without it (OTIO's generic adapter for `.drp`) does not replace it, whatever the
+order the modules were imported in."""
 _loaded = False
 _generation = 0
 
@@ -84,16 +101,24 @@ def generation() -> int:
     return _generation
 
 
-def reader(kind: str, extensions: Iterable[str] = ()) -> Callable[[Reader], Reader]:
+def reader(
+    kind: str, extensions: Iterable[str] = (), *, preferred: bool = False
+) -> Callable[[Reader], Reader]:
     """Register the decorated function as the reader of `kind`, for files whose name ends
-    in one of `extensions` (without the dot, matched case-insensitively)."""
+    in one of `extensions` (without the dot, matched case-insensitively). A `preferred`
+    reader keeps its extensions against later registrations that are not."""
 
     def register(function: Reader) -> Reader:
         global _generation
         _generation += 1
         _by_kind[kind] = function
         for extension in extensions:
-            _by_extension[extension.lower().lstrip(".")] = (kind, function)
+            extension = extension.lower().lstrip(".")
+            if extension in _preferred and not preferred:
+                continue
+            _by_extension[extension] = (kind, function)
+            if preferred:
+                _preferred.add(extension)
         return function
 
     return register
@@ -104,7 +129,7 @@ def _load() -> None:
     if _loaded:
         return
     _loaded = True
-    for name in _BUILTIN:
+    for name in _BUILTIN + _NATIVE:
         importlib.import_module(f"mediaopt.adapters.{name}")
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         try:

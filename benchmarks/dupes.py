@@ -28,7 +28,7 @@ import numpy as np
 from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.dedup import find_duplicates
-from mediaopt.engine.fingerprint import image_pairs
+from mediaopt.engine.dedup.near import image_pairs
 from mediaopt.engine.fingerprint.image import (
     INDEX_RADIUS,
     SAME_PICTURE,

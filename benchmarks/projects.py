@@ -9,6 +9,9 @@ video fingerprints of some movies, each proxy's print a bit away from its clip's
 
     uv run python benchmarks/projects.py [--assets 100000] [--projects 50] [--refs 500]
         [--jobs 2000] [--prints 2000]
+
+It ends with the read time of the largest real Premiere project (GZone, 27 MB of XML) when
+../shared/realworld is present; benchmarks/readers.py times every native reader.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ import opentimelineio as otio
 
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.fingerprint import video
-from mediaopt.engine.fingerprint.store import HashStore
 from mediaopt.engine.model import (
     Asset,
     AssetKind,
@@ -193,7 +195,7 @@ def add_prints(catalog: Catalog, prints: int) -> None:
     import random
 
     rng = random.Random(1)
-    store = HashStore(catalog)
+    store = catalog.fingerprints
     times = [k * 0.25 for k in range(video.MAX_SAMPLES)]
     for i in range(0, prints * 5, 10):
         hashes = [rng.getrandbits(64) for _ in range(2 * video.MAX_SAMPLES)]
@@ -204,7 +206,7 @@ def add_prints(catalog: Catalog, prints: int) -> None:
                 dhash=hashes[video.MAX_SAMPLES :],
                 duration=6.0,
             )
-            store.put_fingerprint(identity, video.METHOD, msgspec.msgpack.encode(value), None)
+            store.put(identity, video.METHOD, msgspec.msgpack.encode(value), None)
 
 
 def main() -> None:
@@ -244,11 +246,13 @@ def main() -> None:
         setup = time.perf_counter() - started
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()
+        cpu = time.process_time()
         with Catalog(f"{tmp}/catalog.sqlite") as catalog:
             analysis = analyse_production(
                 catalog, [root], settings=Settings(path_map=[f"/Volumes/Projects={root}"])
             )
         seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     report = analysis.orphans
     by_kind: dict[str, int] = {}
@@ -268,10 +272,20 @@ def main() -> None:
     )
     print("lineage by kind/evidence: " + ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items())))
     print(
-        f"setup {setup:.1f} s; analysis {seconds:.1f} s (target < 60 s); "
+        f"setup {setup:.1f} s; analysis {seconds:.1f} s (target < 60 s), {cpu:.1f} s CPU "
+        f"(the wall time on a shared machine, the CPU time of this process); "
         f"peak RSS {peak / 1024:.0f} MB, {rss_before / 1024:.0f} MB before the analysis "
         f"(target < 1024 MB)"
     )
+    _large_premiere_project()
+
+
+def _large_premiere_project() -> None:
+    from readers import GZONE, time_read  # benchmarks/readers.py, beside this script
+
+    if GZONE.is_file():
+        seconds, refs, paths = time_read(GZONE)
+        print(f"Premiere {GZONE.name}: read in {seconds:.1f} s, {refs} references, {paths} paths")
 
 
 if __name__ == "__main__":

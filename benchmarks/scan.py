@@ -285,11 +285,10 @@ def _given_corpus(root: Path):
 
 
 def _copy_catalog(source: Path, target: Path) -> None:
-    import sqlite3
+    from mediaopt.engine.catalog import Catalog
 
-    # The SQLite backup API copies a consistent catalog, WAL contents included.
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
+    with Catalog(source) as catalog:
+        catalog.copy_to(target)
 
 
 def _log(message: str) -> None:

@@ -6,10 +6,9 @@ import os
 from pathlib import Path
 
 from mediaopt.engine.catalog import Catalog, default_catalog_path
-from mediaopt.engine.model import Asset, ScanSummary
+from mediaopt.engine.model import Asset, ScanSummary, notation
 from mediaopt.engine.progress import Progress
 from mediaopt.engine.scan import describe
-from mediaopt.engine.scan import scan as _scan
 
 __all__ = ["Catalog", "info", "scan"]
 
@@ -29,6 +28,8 @@ def scan(
     the user's data directory). `workers` defaults to one per core; `low_impact` runs one
     worker at idle I/O priority and drops what it read from the page cache.
     """
+    from mediaopt.engine.scan.scanner import scan as _scan  # not paid by `info`
+
     if isinstance(roots, (str, os.PathLike)):
         roots = [roots]
     if isinstance(catalog, Catalog):
@@ -67,7 +68,8 @@ def info(
 
 
 def _from_catalog_or_probe(path: str | os.PathLike[str], catalog: Catalog) -> Asset:
-    found = catalog.get(path)
+    # `plate.%04d.exr` is the catalog's `plate.####.exr`; a frame's path finds its sequence.
+    found = catalog.get(notation.hashes(os.path.abspath(os.fspath(path))))
     if found is not None and _unchanged(found):
         return found
     return describe(path)

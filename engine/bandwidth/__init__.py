@@ -23,6 +23,8 @@ from mediaopt.engine.bandwidth.timeline import timeline_curve
 from mediaopt.engine.bandwidth.workflows import DEFAULT_WORKFLOWS, load_workflows
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.model import CheckReport, NeedReport, StorageMeasurement
+from mediaopt.engine.progress import Progress
+from mediaopt.engine.refs.pathmap import PathMap
 
 __all__ = [
     "DEFAULT_HEADROOM",
@@ -58,11 +60,21 @@ def will_it_work(
     throttle: Throttle | None = None,
     low_impact: bool = False,
     chart: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+    path_map: PathMap | None = None,
 ) -> CheckReport:
     """Need, measurement and verdicts for a timeline, asset or folder. `storage` is a
-    path to measure or an earlier measurement; by default the folder holding the media."""
+    path to measure or an earlier measurement; by default the folder holding the media.
+    `path_map` maps a timeline's media paths as for every command (refs/pathmap.py)."""
     profiles = load_workflows(workflows_file)
-    report = need(subject, catalog=catalog, workflows=workflows, workflows_file=workflows_file)
+    report = need(
+        subject,
+        catalog=catalog,
+        workflows=workflows,
+        workflows_file=workflows_file,
+        progress=progress,
+        path_map=path_map,
+    )
     if not isinstance(storage, StorageMeasurement):
         storage = measure(
             storage or media_folder(report),
@@ -72,13 +84,20 @@ def will_it_work(
             scratch=scratch,
             throttle=throttle,
             low_impact=low_impact,
+            progress=progress,
         )
     verdicts = check(report, storage, profiles, headroom=headroom)
     written = None
     if chart is not None and report.timeline is not None and verdicts:
         first = verdicts[0]
         written = str(write_chart(chart, report.timeline, profiles[first.workflow], first))
-    return CheckReport(need=report, storage=storage, verdicts=verdicts, chart=written)
+    return CheckReport(
+        need=report,
+        storage=storage,
+        verdicts=verdicts,
+        chart=written,
+        problems=[*report.problems, *storage.problems],
+    )
 
 
 def media_folder(report: NeedReport) -> str:

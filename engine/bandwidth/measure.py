@@ -23,6 +23,7 @@ from pathlib import Path
 from mediaopt.engine.bandwidth.errors import BandwidthError
 from mediaopt.engine.bandwidth.throttle import Pacer, Throttle
 from mediaopt.engine.model import ReadTest, StorageMeasurement
+from mediaopt.engine.progress import NullProgress, Progress
 from mediaopt.engine.scan.lowimpact import be_gentle
 from mediaopt.engine.scan.reader import open_readonly
 from mediaopt.engine.scan.sequences import group_sequences
@@ -51,6 +52,7 @@ def measure(
     scratch: str | os.PathLike[str] | None = None,
     throttle: Throttle | None = None,
     low_impact: bool = False,
+    progress: Progress | None = None,
 ) -> StorageMeasurement:
     """Measure the storage holding `path` (a file, a sequence frame or a folder of media)
     for at most `seconds` and `max_bytes` read in all."""
@@ -62,22 +64,28 @@ def measure(
     if low_impact:
         be_gentle()
         throttle = throttle or Throttle(bytes_per_s=LOW_IMPACT_RATE)
-    large, sequence = _choose_sources(root)
+    problems: list[str] = []
+    large, sequence = _choose_sources(root, problems)
     if not large and not sequence:
         raise BandwidthError(f"{root}: no non-empty readable file to measure")
-    problems: list[str] = []
+    notes: list[str] = []
     plan = ["sequential", "streams"] + (["frames"] if sequence else [])
     if scratch is not None:
         plan.append("write")
     share_s, share_b = seconds / len(plan), max_bytes // len(plan)
     tests: list[ReadTest] = []
     started = time.perf_counter()
+    progress = progress or NullProgress()
+    progress.phase(f"measuring (at most {seconds:g} s)", total=len(plan))
     tests.append(sequential(large or sequence, share_s, share_b, throttle))
+    progress.advance(1, tests[-1].bytes)
     tests.append(concurrent(large or sequence, streams, share_s, share_b, throttle))
+    progress.advance(1, tests[-1].bytes)
     if sequence:
         tests.append(frames(sequence, share_s, share_b, throttle))
+        progress.advance(1, tests[-1].bytes)
     else:
-        problems.append(f"{root}: no image sequence found, frame-file rate not measured")
+        notes.append(f"{root}: no image sequence found, frame-file rate not measured")
     if scratch is not None:
         tests.append(write_test(Path(scratch), share_s, share_b, throttle))
     return StorageMeasurement(
@@ -88,6 +96,7 @@ def measure(
         seconds=time.perf_counter() - started,
         throttle_bytes_per_s=throttle.bytes_per_s if throttle else None,
         problems=problems,
+        notes=notes,
     )
 
 
@@ -311,9 +320,9 @@ def _cycle(files: list[str]) -> Iterator[str]:
         yield from files
 
 
-def _choose_sources(root: Path) -> tuple[list[str], list[str]]:
+def _choose_sources(root: Path, problems: list[str]) -> tuple[list[str], list[str]]:
     """(largest files, largest-first; frames of the longest sequence) under root, from at
-    most MAX_LISTED files."""
+    most MAX_LISTED files. Folders and files that cannot be read go to `problems`."""
     if root.is_file():
         listing = next(iter(Walker([str(root.parent)], threads=1)))
         _, groups = group_sequences(e for e in listing.files if not e.problem)
@@ -325,6 +334,9 @@ def _choose_sources(root: Path) -> tuple[list[str], list[str]]:
     best_sequence: list[str] = []
     seen = 0
     for listing in Walker([str(root)], threads=1):
+        if listing.error:
+            problems.append(f"{listing.path}: {listing.error}")
+        problems.extend(f"{e.path}: {e.problem}" for e in listing.files if e.problem)
         files = [e for e in listing.files if not e.problem and e.size > 0]
         seen += len(files)
         loose, groups = group_sequences(files)

@@ -32,7 +32,10 @@ from mediaopt.engine.model import (
     TimelineCurve,
     Workflow,
     WorkflowNeed,
+    notation,
 )
+from mediaopt.engine.progress import NullProgress, Progress
+from mediaopt.engine.refs.pathmap import PathMap
 from mediaopt.engine.scan import describe as probe_now
 
 _PLAYABLE = (AssetKind.VIDEO, AssetKind.AUDIO, AssetKind.SEQUENCE)
@@ -51,7 +54,8 @@ def describer(catalog: Catalog | None) -> Callable[[str], Asset]:
     nothing is written to the catalog)."""
 
     def describe(path: str) -> Asset:
-        found = catalog.get(path) if catalog is not None else None
+        # `%04d`, `@@@@`, `$F4`: the catalog holds the `####` spelling.
+        found = catalog.get(notation.hashes(path)) if catalog is not None else None
         return found if found is not None else probe_now(path)
 
     return describe
@@ -65,14 +69,26 @@ def need(
     workflows_file: str | os.PathLike[str] | None = None,
     fps: float | None = None,
     read_index: bool = True,
+    progress: Progress | None = None,
+    path_map: PathMap | None = None,
 ) -> NeedReport:
     """What `path` needs from storage: a timeline file (its curve), one asset (a file or a
-    `####` pattern), or a folder (its cataloged media, else the files probed now)."""
+    `####` pattern), or a folder (its cataloged media, else the files probed now).
+    `progress` hears of each asset whose data rate is read; `path_map` maps a timeline's
+    media paths written on another machine."""
+    progress = progress or NullProgress()
     profiles = select(load_workflows(workflows_file), workflows)
     text = os.path.abspath(os.fspath(path))
     if is_timeline(text):
+        progress.phase("reading the timeline's media")
         with Profiles(catalog) as rates:
-            curve = timeline_curve(text, describer(catalog), read_index=read_index, profiles=rates)
+            curve = timeline_curve(
+                text,
+                describer(catalog),
+                read_index=read_index,
+                profiles=rates,
+                path_map=path_map,
+            )
         return NeedReport(
             subject=text,
             timeline=curve,
@@ -81,8 +97,10 @@ def need(
         )
     problems: list[str] = []
     with Profiles(catalog) as rates:
-        assets = _assets(text, catalog, problems)
-        needs = list(_needs(assets, fps, read_index, rates, problems))
+        progress.phase("finding media")
+        assets = list(_assets(text, catalog, problems))
+        progress.phase("reading data rates", total=len(assets))
+        needs = list(_needs(_counted(assets, progress), fps, read_index, rates, problems))
     if not needs and not problems:
         raise BandwidthError(f"{text}: no playable media (video, audio or image sequence)")
     return NeedReport(
@@ -241,6 +259,12 @@ def _probe_folder(folder: str, problems: list[str]) -> Iterator[Asset]:
                 yield probe_now(target)
             except Exception as exc:  # one unreadable file must not stop the folder
                 problems.append(f"{target}: {exc}")
+
+
+def _counted(assets: list[Asset], progress: Progress) -> Iterator[Asset]:
+    for asset in assets:
+        yield asset
+        progress.advance(1, asset.bytes)
 
 
 def _needs(

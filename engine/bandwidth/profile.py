@@ -215,7 +215,7 @@ class Profiles:
     Call `flush()` (or use as a context manager) to write what was read."""
 
     def __init__(self, catalog: Catalog | None = None, *, batch: int = 500):
-        self.conn = catalog.conn if catalog is not None else None
+        self.store = catalog.rate_profiles if catalog is not None else None
         self.batch = batch
         self.index_reads = 0
         """Files whose index was read (not found in the catalog): for benchmarks, tests."""
@@ -245,38 +245,22 @@ class Profiles:
         return None if found is _NO_INDEX else found  # type: ignore[return-value]
 
     def _stored(self, identity: str) -> object | None:
-        if self.conn is None:
+        if self.store is None:
             return None
-        row = self.conn.execute(
-            "SELECT data FROM rate_profiles WHERE identity = ?", (identity,)
-        ).fetchone()
-        if row is None:
+        stored, data = self.store.get(identity)
+        if not stored:
             return None
-        return _NO_INDEX if row[0] is None else decode(row[0])
+        return _NO_INDEX if data is None else decode(data)
 
     def _remember(self, identity: str, path: str, data: bytes | None) -> None:
-        if self.conn is None:
+        if self.store is None:
             return
         self._pending.append((identity, path, data))
         if len(self._pending) >= self.batch:
             self.flush()
 
     def flush(self) -> None:
-        if self.conn is None or not self._pending:
+        if self.store is None or not self._pending:
             return
         rows, self._pending = self._pending, []
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            # One row per path: the profile of a file's earlier version goes with it.
-            self.conn.executemany(
-                "DELETE FROM rate_profiles WHERE path = ? AND identity != ?",
-                ((path, identity) for identity, path, _ in rows),
-            )
-            self.conn.executemany(
-                "INSERT OR REPLACE INTO rate_profiles (identity, path, data) VALUES (?, ?, ?)",
-                rows,
-            )
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        self.store.put(rows)

@@ -55,6 +55,7 @@ def timeline_curve(
     *,
     read_index: bool = True,
     profiles: Profiles | None = None,
+    path_map: PathMap | None = None,
 ) -> TimelineCurve:
     """The curve of the first timeline in `path`. `profiles` keeps movies' index-derived
     profiles (from and for the catalog); without it each movie's index is read once."""
@@ -62,6 +63,7 @@ def timeline_curve(
     base = Path(path).resolve().parent
     rate = _timeline_rate(timeline)
     reading = _Reading(describe, read_index, profiles if profiles is not None else Profiles())
+    reading.path_map = path_map or PathMap()
     clips: list[ClipUse] = []
     for track in timeline.tracks:
         if not isinstance(track, otio.schema.Track) or not track.enabled:
@@ -123,6 +125,7 @@ class _Reading:
         self.read_index = read_index
         self.profiles = profiles
         self.found: dict[tuple[str, float], tuple[Asset, BandwidthNeed] | str] = {}
+        self.path_map = PathMap()
 
     def need(self, target: str, fps: float) -> tuple[Asset, BandwidthNeed] | str:
         key = (target, fps)
@@ -164,7 +167,7 @@ def _clip_use(
     use = {"name": label, "track": track.name or kind, "kind": kind, "start_s": start}
     use["end_s"] = end
     ref = clip.media_reference
-    target, fps = _media_path(ref, base, rate)
+    target, fps = _media_path(ref, base, rate, reading.path_map)
     if target is None:
         return ClipUse(**use, problem="no media path (missing reference)")
     found = reading.need(target, fps)
@@ -195,27 +198,26 @@ def _transition_handles(clip: otio.schema.Clip) -> tuple[otio.opentime.RationalT
 
 
 def _media_path(
-    ref: otio.core.MediaReference | None, base: Path, rate: float
+    ref: otio.core.MediaReference | None, base: Path, rate: float, path_map: PathMap
 ) -> tuple[str | None, float]:
     if isinstance(ref, otio.schema.ImageSequenceReference):
         # The folder is a URL but the `####` pattern is not: `#` would start a fragment.
-        folder = _local_path(ref.target_url_base, base)
+        folder = _local_path(ref.target_url_base, base, path_map)
         pattern = f"{ref.name_prefix}{'#' * max(ref.frame_zero_padding, 1)}{ref.name_suffix}"
         return os.path.join(folder, pattern), ref.rate or rate
     if isinstance(ref, otio.schema.ExternalReference) and ref.target_url:
-        return _local_path(ref.target_url, base), rate
+        return _local_path(ref.target_url, base, path_map), rate
     return None, rate
 
 
-def _local_path(url: str, base: Path) -> str:
-    # The projects' resolver: file:// URLs with hosts, percent-encoding, UNC and drive
-    # letters, relative paths. A path written on another OS stays as written and is then
-    # reported missing, as before; path maps are the orphans' business.
-    found = _LOCAL.local_paths(url, str(base))
-    return found[0] if found else url
-
-
-_LOCAL = PathMap()
+def _local_path(url: str, base: Path, path_map: PathMap) -> str:
+    # The projects' path rules: file:// URLs with hosts, percent-encoding, UNC and drive
+    # letters, relative paths, and the same `--map` / config path map as every command.
+    # The first candidate that exists wins; none existing, the best one is reported.
+    found = path_map.local_paths(url, str(base))
+    return next((p for p in found if os.path.exists(os.path.dirname(p))), None) or (
+        found[0] if found else url
+    )
 
 
 def _used_range(

@@ -16,8 +16,13 @@ from pathlib import Path
 import msgspec
 import platformdirs
 
+from mediaopt.engine.catalog.fingerprints import Fingerprints
+from mediaopt.engine.catalog.jobs import RenderJobs
+from mediaopt.engine.catalog.profiles import RateProfiles
+from mediaopt.engine.catalog.reads import RawReads, is_under, prefix_range
 from mediaopt.engine.catalog.schema import CatalogVersionError, migrate
-from mediaopt.engine.model import Asset, AssetKind
+from mediaopt.engine.catalog.transaction import Transaction
+from mediaopt.engine.model import Asset, AssetKind, ScannedRoot
 
 __all__ = [
     "Catalog",
@@ -109,12 +114,18 @@ class StatsRow(msgspec.Struct, kw_only=True, frozen=True):
     bytes: int
 
 
-class Catalog:
-    """An open catalog. Use as a context manager, or call close()."""
+class Catalog(RawReads):
+    """An open catalog. Use as a context manager, or call close().
+
+    This package is the only code that runs SQL (a test checks it): the caches beside the
+    assets are sub-objects, `fingerprints`, `render_jobs` and `rate_profiles`."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None):
         self.path = Path(path) if path is not None else default_catalog_path()
         self.conn = _connect(self.path)
+        self.fingerprints = Fingerprints(self.conn)
+        self.render_jobs = RenderJobs(self.conn)
+        self.rate_profiles = RateProfiles(self.conn)
 
     def __enter__(self) -> Catalog:
         return self
@@ -125,19 +136,57 @@ class Catalog:
     def close(self) -> None:
         self.conn.close()
 
+    def copy_to(self, target: str | os.PathLike[str]) -> None:
+        """A consistent copy of the catalog, WAL contents included (SQLite's backup API,
+        safe while others write)."""
+        with sqlite3.connect(target) as copy:
+            self.conn.backup(copy)
+        copy.close()
+
     # -- writing, used by the scanner ------------------------------------------------
 
     def begin_scan(self, roots: list[str]) -> int:
-        cur = self.conn.execute(
-            "INSERT INTO scans (started, roots) VALUES (?, ?)", (time.time(), _encode(roots))
-        )
+        now = time.time()
+        with self._transaction():
+            cur = self.conn.execute(
+                "INSERT INTO scans (started, roots) VALUES (?, ?)", (now, _encode(roots))
+            )
+            # Recorded as the scan begins: a killed scan still cataloged what it reached.
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO roots (path, first_scanned) VALUES (?, ?)",
+                ((root, now) for root in roots),
+            )
         return int(cur.lastrowid or 0)
 
     def finish_scan(self, scan_id: int, summary: msgspec.Struct) -> None:
-        self.conn.execute(
-            "UPDATE scans SET finished = ?, summary = ? WHERE id = ?",
-            (time.time(), _encode(summary), scan_id),
+        now = time.time()
+        with self._transaction():
+            self.conn.execute(
+                "UPDATE scans SET finished = ?, summary = ? WHERE id = ?",
+                (now, _encode(summary), scan_id),
+            )
+            self.conn.execute(
+                "UPDATE roots SET last_scanned = ? WHERE path IN "
+                "(SELECT value FROM json_each((SELECT CAST(roots AS TEXT) FROM scans"
+                " WHERE id = ?)))",
+                (now, scan_id),
+            )
+
+    def scanned_roots(self) -> list[ScannedRoot]:
+        """Every folder a scan was given, with when, outermost first. A folder scanned
+        inside an earlier root is listed too (it has its own dates)."""
+        rows = self.conn.execute(
+            "SELECT path, first_scanned, last_scanned FROM roots ORDER BY path"
         )
+        return [ScannedRoot(path=p, first_scanned=f, last_scanned=last) for p, f, last in rows]
+
+    def roots(self) -> list[str]:
+        """The outermost scanned roots: where a command run without --root looks."""
+        kept: list[str] = []
+        for root in sorted({r.path for r in self.scanned_roots()}, key=len):
+            if not any(is_under(root, k) for k in kept):
+                kept.append(root)
+        return sorted(kept)
 
     def identities_in(self, folder: str) -> dict[str, tuple[str, str | None]]:
         """path -> (identity, probe_key) of the assets cataloged in one folder."""
@@ -181,7 +230,7 @@ class Catalog:
         removed = 0
         with self._transaction():
             for root in roots:
-                lo, hi = _prefix_range(root)
+                lo, hi = prefix_range(root)
                 doomed = [
                     path
                     for path, folder in self.conn.execute(
@@ -189,14 +238,14 @@ class Catalog:
                         " AND scan_id != ?",
                         (root, lo, hi, scan_id),
                     )
-                    if not any(_under(folder, k) for k in keep)
+                    if not any(is_under(folder, k) for k in keep)
                 ]
                 self.conn.executemany("DELETE FROM assets WHERE path = ?", ((p,) for p in doomed))
                 removed += len(doomed)
         return removed
 
-    def _transaction(self):
-        return _Transaction(self.conn)
+    def _transaction(self) -> Transaction:
+        return Transaction(self.conn)
 
     # -- reading ---------------------------------------------------------------------
 
@@ -258,7 +307,7 @@ class Catalog:
         if under:
             root = os.path.abspath(os.fspath(under))
             if recursive:
-                lo, hi = _prefix_range(root)
+                lo, hi = prefix_range(root)
                 where.append("(path = ? OR (path >= ? AND path < ?))")
                 args += [root, lo, hi]
             else:
@@ -286,7 +335,7 @@ class Catalog:
         sql = f"SELECT {keys[by]} AS k, count(*), sum(bytes) FROM assets"
         args: list[object] = []
         if under:
-            lo, hi = _prefix_range(os.path.abspath(under))
+            lo, hi = prefix_range(os.path.abspath(under))
             sql += " WHERE path >= ? AND path < ?"
             args += [lo, hi]
         sql += " GROUP BY k ORDER BY sum(bytes) DESC"
@@ -316,17 +365,6 @@ class Catalog:
 
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM assets").fetchone()[0]
-
-
-class _Transaction:
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-
-    def __enter__(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type, *_: object) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
 _UPSERT = """
@@ -369,16 +407,6 @@ def _row(asset: Asset, folder: str, identity: str, key: str | None, scan_id: int
         scan_id,
         _encode(asset),
     )
-
-
-def _prefix_range(root: str) -> tuple[str, str]:
-    """Bounds such that lo <= path < hi holds exactly for paths under root/."""
-    base = root.rstrip(os.sep) + os.sep
-    return base, base[:-1] + chr(ord(os.sep) + 1)
-
-
-def _under(folder: str, parent: str) -> bool:
-    return folder == parent or folder.startswith(parent.rstrip(os.sep) + os.sep)
 
 
 def _present(seq) -> Iterator[int]:

@@ -98,6 +98,19 @@ MIGRATIONS: list[str] = [
     UPDATE assets SET record = json_set(CAST(record AS TEXT), '$.status', status)
     WHERE json_extract(CAST(record AS TEXT), '$.status') IS NULL;
     """,
+    # 6: the roots scans were given, with when: what a command run without --root looks
+    # at (never `/`). Filled from the scans already recorded.
+    """
+    CREATE TABLE roots (
+        path TEXT PRIMARY KEY,
+        first_scanned REAL NOT NULL,
+        last_scanned REAL
+    );
+    INSERT INTO roots (path, first_scanned, last_scanned)
+    SELECT r.value, min(s.started), max(s.finished)
+    FROM scans AS s, json_each(CAST(s.roots AS TEXT)) AS r
+    GROUP BY r.value;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,25 +6,40 @@ from __future__ import annotations
 import argparse
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import msgspec
-from rich.text import Text
-
-from mediaopt.engine import bandwidth
-from mediaopt.engine.bandwidth.workflows import formula
-from mediaopt.engine.catalog import Catalog, parse_size
+from mediaopt.engine.catalog import parse_size
 from mediaopt.engine.cli.output import (
     add_catalog_option,
     add_json_option,
     console,
     open_catalog,
     print_json,
+    progress_bar,
     shown,
     table,
 )
-from mediaopt.engine.model import CheckReport, NeedReport, StorageMeasurement, Verdict
+from mediaopt.engine.cli.project_options import add_path_map_options, path_map_from
+
+if TYPE_CHECKING:
+    from mediaopt.engine.catalog import Catalog
+    from mediaopt.engine.model import CheckReport, NeedReport, StorageMeasurement, Verdict
 
 MB = 1e6
+DEFAULT_HEADROOM = 0.25
+"""Spare capacity a verdict asks for (the engine's `bandwidth.DEFAULT_HEADROOM`; a test
+keeps the two equal, so --help need not import the engine)."""
+
+
+class _WorkflowsEpilog(argparse.RawDescriptionHelpFormatter):
+    """Writes the workflows' formulas into --help only when help is shown: reading them
+    imports the bandwidth engine, which a command's start-up should not pay for."""
+
+    def add_text(self, text: str | None) -> None:
+        super().add_text(workflows_help() if text is _WORKFLOWS else text)
+
+
+_WORKFLOWS = "(workflows)"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -37,12 +52,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "need",
         help="what a timeline, asset or folder needs per workflow",
         description="What a timeline, asset or folder needs from storage, per workflow.",
-        epilog=workflows_help(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_WORKFLOWS,
+        formatter_class=_WorkflowsEpilog,
     )
     n.add_argument("path", metavar="PROJECT_FILE|PATH")
     _workflow_options(n)
     n.add_argument("--fps", type=float, help="playback rate of image sequences (default 24)")
+    add_path_map_options(n)
     add_catalog_option(n)
     add_json_option(n)
     n.set_defaults(run=run_need)
@@ -56,8 +72,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     c = verbs.add_parser(
         "check",
         help="will it work: each workflow's need against storage",
-        epilog=workflows_help(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_WORKFLOWS,
+        formatter_class=_WorkflowsEpilog,
     )
     c.add_argument("path", metavar="PROJECT_FILE|PATH")
     where = c.add_mutually_exclusive_group()
@@ -68,9 +84,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--measurement", metavar="FILE", help="a `bandwidth measure --json` result to reuse"
     )
     _workflow_options(c)
-    c.add_argument("--headroom", type=float, default=bandwidth.DEFAULT_HEADROOM, metavar="H")
+    c.add_argument("--headroom", type=float, default=DEFAULT_HEADROOM, metavar="H")
     c.add_argument("--chart", metavar="FILE.svg", help="write the timeline's curve vs capacity")
     _measure_options(c)
+    add_path_map_options(c)
     add_catalog_option(c)
     add_json_option(c)
     c.set_defaults(run=run_check)
@@ -79,6 +96,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def workflows_help() -> str:
     """Each workflow profile and its formula, for --help: the defaults, changed by
     MEDIAOPT_WORKFLOWS when it names a readable file."""
+    from mediaopt.engine import bandwidth
+    from mediaopt.engine.bandwidth.workflows import formula
+
     try:
         profiles = bandwidth.load_workflows()
     except bandwidth.BandwidthError:
@@ -108,43 +128,55 @@ def _measure_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--low-impact", action="store_true", help="idle I/O priority, 50 MB/s cap")
 
 
-def run_need(args: argparse.Namespace) -> int:
-    with open_catalog(args) as catalog:
+def run_need(args: argparse.Namespace) -> NeedReport:
+    from mediaopt.engine import bandwidth
+
+    with open_catalog(args) as catalog, progress_bar(args) as progress:
         report = bandwidth.need(
             args.path,
             catalog=catalog,
             workflows=args.workflow,
             workflows_file=args.workflows,
             fps=args.fps,
+            progress=progress,
+            path_map=path_map_from(args),
         )
     if args.json:
         print_json(report)
     else:
         show_need(report)
-    return 1 if report.problems else 0
+    return report
 
 
-def run_measure(args: argparse.Namespace) -> int:
-    result = bandwidth.measure(
-        args.path,
-        seconds=args.seconds,
-        max_bytes=args.max_bytes,
-        streams=args.streams,
-        scratch=args.scratch,
-        low_impact=args.low_impact,
-    )
+def run_measure(args: argparse.Namespace) -> StorageMeasurement:
+    from mediaopt.engine import bandwidth
+
+    with progress_bar(args) as progress:
+        result = bandwidth.measure(
+            args.path,
+            seconds=args.seconds,
+            max_bytes=args.max_bytes,
+            streams=args.streams,
+            scratch=args.scratch,
+            low_impact=args.low_impact,
+            progress=progress,
+        )
     if args.json:
         print_json(result)
     else:
         show_measurement(result)
-    return 0
+    return result
 
 
-def run_check(args: argparse.Namespace) -> int:
+def run_check(args: argparse.Namespace) -> CheckReport:
+    """A failing verdict is the answer, shown in the table and the JSON; the exit status
+    says only whether everything could be read (README, "Exit codes")."""
+    from mediaopt.engine import bandwidth
+
     storage: str | StorageMeasurement | None = args.storage
     if args.measurement:
         storage = _load_measurement(Path(args.measurement))
-    with open_catalog(args) as catalog:
+    with open_catalog(args) as catalog, progress_bar(args) as progress:
         report = bandwidth.will_it_work(
             args.path,
             storage=storage,
@@ -156,17 +188,24 @@ def run_check(args: argparse.Namespace) -> int:
             max_bytes=args.max_bytes,
             streams=args.streams,
             scratch=args.scratch,
+            path_map=path_map_from(args),
             low_impact=args.low_impact,
             chart=args.chart,
+            progress=progress,
         )
     if args.json:
         print_json(report)
     else:
         show_check(report)
-    return 0 if all(v.passes for v in report.verdicts) else 1
+    return report
 
 
 def _load_measurement(path: Path) -> StorageMeasurement:
+    import msgspec
+
+    from mediaopt.engine import bandwidth
+    from mediaopt.engine.model import StorageMeasurement
+
     try:
         return msgspec.json.decode(path.read_bytes(), type=StorageMeasurement)
     except OSError as exc:
@@ -225,10 +264,14 @@ def show_measurement(m: StorageMeasurement) -> None:
         )
     console.print(t)
     _show_problems(m.problems)
+    for note in m.notes:
+        console.print(f"note: {note}", highlight=False, markup=False)
 
 
 def show_verdicts(verdicts: list[Verdict], title: str = "Will it work") -> None:
     """The will-it-work table; the demo calls this with `bandwidth.will_it_work(...)`."""
+    from rich.text import Text  # a styled cell: table cells given as strings are plain text
+
     t = table(
         "workflow",
         "need MB/s",
@@ -269,6 +312,8 @@ def show_check(report: CheckReport) -> None:
 def demo_check(subject: str | Path, catalog: Catalog | None = None) -> CheckReport:
     """For `mediaopt demo`: a short, gentle check of a sample timeline or folder against
     the storage it sits on (2 s, 200 MB at most), printed as the will-it-work table."""
+    from mediaopt.engine import bandwidth
+
     report = bandwidth.will_it_work(subject, catalog=catalog, seconds=2.0, max_bytes=200_000_000)
     show_verdicts(report.verdicts, title=f"Will it work: {Path(report.need.subject).name}")
     return report

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from mediaopt.engine.cli.output import add_json_option, console, print_json, table
-from mediaopt.engine.dedup.compare import compare
-from mediaopt.engine.fingerprint.errors import MediaDecodeError
+
+if TYPE_CHECKING:
+    from mediaopt.engine.model import Comparison
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -18,14 +20,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    try:
-        result = compare(args.a, args.b, args.output)
-    except MediaDecodeError as exc:
-        raise ValueError(str(exc)) from exc
+def run(args: argparse.Namespace) -> Comparison:
+    from mediaopt.engine.dedup.compare import compare
+
+    # A file that cannot be decoded raises MediaDecodeError, naming it: the file's
+    # problem (exit status 1), not a usage error.
+    result = compare(args.a, args.b, args.output)
     if args.json:
         print_json(result)
-        return 0
+        return result
     verdict = "same content" if result.same_content else "different content"
     console.print(
         f"{verdict}: similarity {result.similarity:.3f}, {result.relation}", highlight=False
@@ -36,4 +39,4 @@ def run(args: argparse.Namespace) -> int:
     console.print(t)
     if result.picture:
         console.print(f"picture: {result.picture}", highlight=False)
-    return 0
+    return result

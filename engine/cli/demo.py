@@ -12,12 +12,14 @@ from __future__ import annotations
 import argparse
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mediaopt.engine import api
-from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.cli.output import BarProgress, console, human_bytes, interactive, table
-from mediaopt.engine.model import ScanSummary
-from mediaopt.engine.report import Section, build_report, write_html
+
+if TYPE_CHECKING:
+    from mediaopt.engine.catalog import Catalog
+    from mediaopt.engine.model import ScanSummary
+    from mediaopt.engine.production.record import ProductionRecord
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -29,17 +31,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mediaopt.engine.demo.commercial import build_sample_production
-    from mediaopt.engine.demo.feature import build_orphan_production
-    from mediaopt.engine.demo.render_folder import build_render_folder
+    from mediaopt.engine import api
+    from mediaopt.engine.catalog import Catalog
+    from mediaopt.engine.demo.caches import build_savings_extras
+    from mediaopt.engine.demo.production import build_demo_production
+    from mediaopt.engine.production.analyse import analyse
+    from mediaopt.engine.production.record import AnalysisOptions
+    from mediaopt.engine.refs.config import Settings
+    from mediaopt.engine.report import production_report, write_html
 
     base = Path(args.dir or tempfile.mkdtemp(prefix="mediaopt-demo-")).resolve()
     root = base / "production"
     catalog_path = base / "catalog.sqlite"  # beside the production: never inside a root
     console.print(f"Building a sample production in {root} ...", highlight=False)
-    commercial = build_sample_production(root / "commercial")
-    renders = build_render_folder(Path(commercial.root) / "show").parents[1]
-    feature = build_orphan_production(root / "feature")
+    demo = build_demo_production(root)
+    build_savings_extras(demo.commercial.root, demo.feature.root)  # host caches, a dormant project
     with Catalog(catalog_path) as catalog:
         summary = api.scan([root], catalog, progress=BarProgress() if interactive(args) else None)
         console.print(
@@ -50,88 +56,95 @@ def run(args: argparse.Namespace) -> int:
         )
         _show_stats(catalog)
         _show_problems(summary)
-        # Each analysis prints its own view and hands the report one or more sections.
-        sections = [
-            *_production(catalog, [feature.root, commercial.root], feature.maps),
-            _duplicates(catalog, base / "comparisons"),
-            _renders(catalog, str(renders)),
-            *_bandwidth(
-                commercial.root,
-                str(Path(feature.root) / "show" / "edit" / "cut.otio"),
-                catalog,
-                base / "bandwidth_cut.svg",
+        record = analyse(
+            catalog,
+            demo.roots,
+            # The feature's projects were written on macOS, Windows and a file server: the
+            # same --map rules a facility keeps in its config file. Each show keeps its own
+            # media, so an unreadable project only casts doubt on its own show.
+            Settings(path_map=demo.feature.maps, unreadable_scope_depth=1),
+            # The demo shows every extra: its media is small, so each takes seconds.
+            options=AnalysisOptions(
+                near_duplicates=True,
+                render_what_if=True,
+                measure_bandwidth=True,
+                timelines=[demo.cut],
+                pictures=str(base),
             ),
-        ]
-        report = write_html(
-            build_report(catalog, title="mediaopt demo production", extra=sections),
-            base / "report.html",
         )
+        _plan(catalog, demo.roots, demo.feature.maps, base)
+    show_record(record)
+    report = write_html(
+        production_report(record, title="mediaopt demo production"), base / "report.html"
+    )
     console.print(f"\nHTML report: {report}", highlight=False)
+    console.print(f"Try: mediaopt report --catalog {catalog_path} -o report.html", highlight=False)
     console.print(f"Try: mediaopt find --catalog {catalog_path} --kind sequence", highlight=False)
     return 0
 
 
-def _production(catalog: Catalog, roots: list[str], maps: list[str]) -> list[Section]:
-    from mediaopt.engine.cli.projects import show_production
-    from mediaopt.engine.production.analysis import analyse_production
-    from mediaopt.engine.refs.config import Settings
-    from mediaopt.engine.report.production import (
-        lineage_section,
-        orphans_section,
-        projects_section,
-    )
-
-    # The feature's projects were written on macOS, Windows and a file server: the same
-    # --map rules a facility keeps in its config file. Each show keeps its own media, so an
-    # unreadable project only casts doubt on its own show.
-    settings = Settings(path_map=maps, unreadable_scope_depth=1)
-    analysis = analyse_production(catalog, roots, settings=settings)
-    show_production(analysis)
-    return [
-        projects_section(analysis.projects),
-        orphans_section(analysis.orphans),
-        lineage_section(analysis.lineage),
-    ]
-
-
-def _duplicates(catalog: Catalog, pictures: Path) -> Section:
+def show_record(record: ProductionRecord) -> None:
+    """Each part of the record as the command of that analysis prints it."""
     from mediaopt.engine.cli import dupes
-    from mediaopt.engine.dedup.api import find_duplicates, write_contact_sheets
-    from mediaopt.engine.report.dupes import dupes_section
-
-    console.print("\n[bold]Duplicates[/bold]", markup=True)
-    report = find_duplicates(catalog, near=True)
-    dupes.show(report, limit=10)
-    written = write_contact_sheets(report, pictures)
-    console.print(f"{len(written)} comparison pictures in {pictures}", highlight=False)
-    return dupes_section(report, [str(p) for p in written])
-
-
-def _renders(catalog: Catalog, under: str) -> Section:
+    from mediaopt.engine.cli.bandwidth import show_verdicts
+    from mediaopt.engine.cli.lineage import show_lineage
+    from mediaopt.engine.cli.orphans import show_orphans
+    from mediaopt.engine.cli.projects import show_projects
     from mediaopt.engine.cli.render import show_analysis, show_recommendation
-    from mediaopt.engine.demo.render_folder import render_demo
-    from mediaopt.engine.report.render import render_section
 
-    analysis, recommendation = render_demo(catalog, under)
+    console.print("\n[bold]Projects[/bold]", markup=True)
+    show_projects(record.projects)
+    console.print("\n[bold]Orphans[/bold]", markup=True)
+    show_orphans(record.orphans)
+    console.print("\n[bold]Lineage[/bold]", markup=True)
+    show_lineage(record.lineage)
+    console.print("\n[bold]Duplicates[/bold]", markup=True)
+    dupes.show(record.duplicates, limit=10)
+    if record.options.pictures:
+        console.print(f"comparison pictures in {record.options.pictures}", highlight=False)
     console.print("\n[bold]Render storage[/bold]", markup=True)
-    show_analysis(analysis)
-    if recommendation is not None:
-        show_recommendation(recommendation)
-    return render_section(analysis, recommendation)
-
-
-def _bandwidth(folder: str, timeline: str, catalog: Catalog, chart: Path) -> list[Section]:
-    from mediaopt.engine.bandwidth import will_it_work
-    from mediaopt.engine.cli.bandwidth import demo_check, show_verdicts
-    from mediaopt.engine.report.bandwidth import bandwidth_section
-
+    for analysis in record.render:
+        if analysis.renders:
+            show_analysis(analysis)
+    if record.render_what_if is not None:
+        show_recommendation(record.render_what_if)
     console.print()
-    sections = [bandwidth_section(demo_check(folder, catalog))]
-    # The cut, clip by clip over time: its curve against what the storage gives.
-    cut = will_it_work(timeline, catalog=catalog, seconds=2.0, max_bytes=200_000_000, chart=chart)
-    show_verdicts(cut.verdicts, title=f"Will it work: {Path(timeline).name}")
-    sections.append(bandwidth_section(cut, title=f"Bandwidth: {Path(timeline).name}"))
-    return sections
+    for check in record.bandwidth_checks:
+        show_verdicts(check.verdicts, title=f"Will it work: {Path(check.need.subject).name}")
+    if record.problems:
+        console.print(f"\n[bold]Problems[/bold] ({len(record.problems)}):", markup=True)
+        for problem in record.problems:
+            console.print(f"  {problem}", highlight=False, markup=False)
+
+
+def _plan(catalog: Catalog, roots: list[str], maps: list[str], base: Path) -> None:
+    """The savings plan over the production, written to plan.json and run as a dry run."""
+    from mediaopt.engine.actions import apply_plan
+    from mediaopt.engine.cli.apply import show_apply
+    from mediaopt.engine.cli.recommend import show_plan, write_plan
+    from mediaopt.engine.recommend import recommend
+    from mediaopt.engine.refs.config import Settings
+
+    settings = Settings(path_map=maps, unreadable_scope_depth=1)
+    plan_path, archive = base / "plan.json", base / "archive"
+    plan = recommend(catalog, roots, settings=settings, plan_file=str(plan_path))
+    write_plan(plan, plan_path)
+    console.print("\n[bold]Savings plan[/bold]", markup=True)
+    show_plan(plan)
+    report = apply_plan(
+        plan,
+        plan_path,
+        catalog=catalog,
+        archive_root=archive,
+        confirm_destructive=True,
+        hardlink=True,
+    )
+    show_apply(report)
+    console.print(
+        f"Carry it out: mediaopt apply {plan_path} --catalog {catalog.path} --execute "
+        f"--archive-root {archive} --confirm-destructive --hardlink",
+        highlight=False,
+    )
 
 
 def _show_problems(summary: ScanSummary) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.cli.output import (
     BarProgress,
     add_catalog_option,
@@ -18,9 +18,10 @@ from mediaopt.engine.cli.output import (
     print_json,
     table,
 )
-from mediaopt.engine.dedup import find_duplicates, write_contact_sheets
-from mediaopt.engine.model import DupesReport
-from mediaopt.engine.scan.lowimpact import be_gentle
+
+if TYPE_CHECKING:
+    from mediaopt.engine.catalog import Catalog
+    from mediaopt.engine.model import DupesReport
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -34,7 +35,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> DupesReport:
+    from mediaopt.engine.dedup import find_duplicates, write_contact_sheets
+    from mediaopt.engine.scan.lowimpact import be_gentle
+
     if args.low_impact:
         be_gentle()
     with open_catalog(args) as catalog:
@@ -53,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         show(report)
         if args.contact_sheet:
             console.print(f"Comparison pictures in {args.contact_sheet}", highlight=False)
-    return 1 if report.problems else 0
+    return report
 
 
 def show(report: DupesReport, limit: int | None = None) -> None:
@@ -80,6 +84,8 @@ def show(report: DupesReport, limit: int | None = None) -> None:
 def demo_duplicates(catalog: Catalog, pictures: str | Path, limit: int = 10) -> DupesReport:
     """For `mediaopt demo`: find exact and near duplicates in a scanned catalog, print
     them with the bytes reclaimable, and write one comparison picture per group."""
+    from mediaopt.engine.dedup import find_duplicates, write_contact_sheets
+
     report = find_duplicates(catalog, near=True)
     show(report, limit)
     written = write_contact_sheets(report, pictures)

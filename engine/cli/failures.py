@@ -6,13 +6,11 @@ from __future__ import annotations
 import os
 import sys
 
-from mediaopt.engine.catalog import CatalogError
+__all__ = ["EXIT_CLOSED_PIPE", "closed_pipe"]
 
-__all__ = ["EXIT_CLOSED_PIPE", "REPORTED", "closed_pipe"]
-
-REPORTED = (CatalogError,)
-"""Errors whose message says what is wrong with which file and what to do: printed as
-they are, without a traceback, ending the command as a usage error."""
+# A catalog that cannot be used (engine.catalog.CatalogError: its message says what is
+# wrong with which file and what to do) ends the command as a usage error: see
+# status.USAGE_ERRORS, which names it without importing the catalog.
 
 EXIT_CLOSED_PIPE = 141
 """128 + SIGPIPE: what a shell reports for a program whose reader went away

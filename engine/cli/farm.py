@@ -21,6 +21,7 @@ from mediaopt.engine.cli.output import (
     open_catalog,
     print_json,
 )
+from mediaopt.engine.cli.status import ExitStatus
 from mediaopt.engine.model import RenderJob
 
 FARMS = ("deadline", "opencue", "flamenco", "plain")
@@ -67,7 +68,8 @@ def read_job(args: argparse.Namespace) -> RenderJob:
             )
         job = farm.from_flamenco(args.job_json)
     else:
-        job = farm.from_plain(args.job_json)
+        # The id given as a flag counts: without it the plain reader notes "no job id".
+        job = farm.from_plain(args.job_json, job_id=args.job_id)
     overrides = {
         "job_id": args.job_id,
         "name": args.name,
@@ -88,7 +90,8 @@ def read_job(args: argparse.Namespace) -> RenderJob:
     )
 
 
-def run_post_job(args: argparse.Namespace) -> int:
+def run_post_job(args: argparse.Namespace) -> ExitStatus:
+    """Exits 0 whatever happened (a hook must never fail a render), unless --strict."""
     from mediaopt.engine.render.jobs import post_job
 
     try:
@@ -97,7 +100,7 @@ def run_post_job(args: argparse.Namespace) -> int:
             job = post_job(job, catalog)
     except Exception as exc:  # never fail the farm job: say why and carry on
         errors.print(f"mediaopt farm post-job: {type(exc).__name__}: {exc}", markup=False)
-        return 1 if args.strict else 0
+        return ExitStatus.PROBLEMS if args.strict else ExitStatus.OK
     for problem in job.problems:
         errors.print(f"mediaopt farm post-job: job {job.job_id}: {problem}", markup=False)
     if args.json:
@@ -109,4 +112,4 @@ def run_post_job(args: argparse.Namespace) -> int:
             highlight=False,
         )
     sys.stdout.flush()
-    return 1 if args.strict and job.problems else 0
+    return ExitStatus.PROBLEMS if args.strict and job.problems else ExitStatus.OK

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-import msgspec
-
-from mediaopt.engine import api
 from mediaopt.engine.cli.output import (
     add_catalog_option,
     add_json_option,
@@ -14,20 +12,30 @@ from mediaopt.engine.cli.output import (
     print_json,
     shown,
 )
-from mediaopt.engine.model import AssetStatus
+
+if TYPE_CHECKING:
+    from mediaopt.engine.model import Asset
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "info", help="one file's or sequence's technical record", description=__doc__
     )
-    p.add_argument("file", metavar="FILE", help="a file, a frame of a sequence, or a #### pattern")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help="a file, a frame of a sequence, or a sequence (####, %%04d, @@@@, $F4)",
+    )
     add_catalog_option(p)
     add_json_option(p)
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> Asset:
+    import msgspec
+
+    from mediaopt.engine import api
+
     asset = api.info(args.file, args.catalog)  # looks in the catalog only if one exists
     if args.json:
         print_json(asset)
@@ -52,4 +60,4 @@ def run(args: argparse.Namespace) -> int:
                 highlight=False,
                 markup=True,
             )
-    return 0 if asset.status is not AssetStatus.ERROR else 1
+    return asset

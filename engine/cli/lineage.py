@@ -4,22 +4,22 @@ versions, conforms), from project files and inferred from names and headers."""
 from __future__ import annotations
 
 import argparse
-import os
+from typing import TYPE_CHECKING
 
 from mediaopt.engine.cli.output import (
     add_catalog_option,
     add_json_option,
     console,
-    errors,
     open_catalog,
     print_json,
+    progress_bar,
+    show_problems,
     table,
 )
-from mediaopt.engine.cli.project_options import add_project_options, settings_from
-from mediaopt.engine.lineage.report import lineage_in
-from mediaopt.engine.model import LineageReport
-from mediaopt.engine.production.session import open_session
-from mediaopt.engine.refs.pathmap import PathMap
+from mediaopt.engine.cli.project_options import add_project_options, roots_from, settings_from
+
+if TYPE_CHECKING:
+    from mediaopt.engine.model import LineageReport
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -33,7 +33,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=[],
         dest="roots",
         metavar="ROOT",
-        help="where to look for media and projects (default: PATH's folder, else everything)",
+        help="where to look for media and projects (default: the roots the catalog has "
+        "scanned; PATH's folder when PATH is under none of them)",
     )
     p.add_argument(
         "--perceptual",
@@ -48,10 +49,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> LineageReport:
+    from mediaopt.engine.lineage.report import lineage_in
+    from mediaopt.engine.production.session import open_session
+    from mediaopt.engine.refs.pathmap import PathMap
+
     settings = settings_from(args)
-    roots = args.roots or [_folder(args.path) if args.path else os.sep]
-    with open_catalog(args) as catalog:
+    with open_catalog(args) as catalog, progress_bar(args) as progress:
+        roots = roots_from(args.roots, catalog, near=args.path)
         session = open_session(
             catalog,
             roots,
@@ -62,20 +67,15 @@ def run(args: argparse.Namespace) -> int:
             # Without --root the roots default to the path's folder or `/`: never walk a
             # whole file system looking for more projects than those named.
             only_projects=args.only_projects or not args.roots,
+            progress=progress,
         )
-    for problem in session.problems:
-        errors.print(f"mediaopt lineage: {problem.path}: {problem.reason}", markup=False)
     report = lineage_in(session, args.path)
     if args.json:
         print_json(report)
     else:
         show_lineage(report)
-    return 0
-
-
-def _folder(path: str) -> str:
-    path = os.path.abspath(path)
-    return path if os.path.isdir(path) else os.path.dirname(path)
+        show_problems(report.problems)
+    return report
 
 
 def show_lineage(report: LineageReport) -> None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
-
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from mediaopt.engine.cli.output import (
     add_catalog_option,
@@ -20,18 +19,26 @@ from mediaopt.engine.cli.output import (
     human_bytes,
     open_catalog,
     print_json,
+    progress_bar,
+    show_problems,
     table,
 )
-from mediaopt.engine.cli.project_options import add_project_options, settings_from
-from mediaopt.engine.model import OrphanReport
-from mediaopt.engine.production.analysis import find_orphans
-from mediaopt.engine.refs.pathmap import PathMap
+from mediaopt.engine.cli.project_options import add_project_options, roots_from, settings_from
+
+if TYPE_CHECKING:
+    from mediaopt.engine.model import OrphanReport
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("orphans", help="media no active project needs", description=__doc__)
     p.add_argument(
-        "--root", action="extend", nargs="+", required=True, metavar="ROOT", dest="roots"
+        "--root",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="ROOT",
+        dest="roots",
+        help="where to look (default: the roots the catalog has scanned)",
     )
     p.add_argument(
         "--grace-days", type=float, metavar="N", help="never call files changed since (14)"
@@ -49,28 +56,35 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> OrphanReport:
+    from mediaopt.engine.production.analysis import find_orphans
+    from mediaopt.engine.refs.pathmap import PathMap
+
     settings = settings_from(args)
-    with open_catalog(args) as catalog:
+    with open_catalog(args) as catalog, progress_bar(args) as progress:
         report = find_orphans(
             catalog,
-            args.roots,
+            roots_from(args.roots, catalog),
             projects=args.project or None,
             path_map=PathMap.parse(settings.path_map),
             grace_days=settings.grace_days,
             dormant_days=settings.dormant_days,
             unreadable_scope_depth=settings.unreadable_scope_depth,
             only_projects=args.only_projects,
+            progress=progress,
         )
     if args.json:
         print_json(report)
     else:
         show_orphans(report)
-    return 1 if report.failed_projects or report.unlisted_folders else 0
+        show_problems(report.problems)
+    return report
 
 
 def show_orphans(report: OrphanReport, limit: int = 200) -> None:
     """Print an orphan report for a person (the demo calls this too)."""
+    from rich.text import Text  # a styled cell: string cells are plain text
+
     t = table("project", "kind", "refs", "resolved", "state", title="Projects read")
     for p in report.projects:
         state = (

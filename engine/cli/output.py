@@ -3,28 +3,33 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import sys
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import msgspec
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
-from rich.text import Text
 
-from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.cli.stdout import json_stream
 from mediaopt.engine.units import human_bytes
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from mediaopt.engine.catalog import Catalog
+
+__all__ = [
+    "console",
+    "errors",
+    "human_bytes",
+    "print_json",
+    "print_json_lines",
+    "shown",
+    "table",
+]
 
 _encoder = msgspec.json.Encoder()
 
@@ -43,33 +48,67 @@ def shown(text: object, *, markup: bool = False) -> str:
     if not text.isprintable():
         text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
         text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return escape(text) if markup else text
+    if not markup:
+        return text
+    from rich.markup import escape
+
+    return escape(text)
 
 
-class _Console(Console):
-    """A console that shows strings as text: markup is off unless a call turns it on for
-    a constant string (`markup=True`, data inside passed through `shown(markup=True)`),
-    and control characters never reach the terminal."""
+def _safe_console(**options: Any) -> Console:
+    """A rich console that shows strings as text: markup is off unless a call turns it on
+    for a constant string (`markup=True`, data inside passed through
+    `shown(markup=True)`), and control characters never reach the terminal. Made on
+    first use (rich is imported here, not at start-up)."""
+    from rich.console import Console
 
-    def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        markup = kwargs.get("markup")
-        cleaned = [
-            shown(o, markup=False) if isinstance(o, str) and not markup else o for o in objects
-        ]
-        super().print(*cleaned, **kwargs)
+    class _Console(Console):
+        def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
+            markup = kwargs.get("markup")
+            cleaned = [
+                shown(o, markup=False) if isinstance(o, str) and not markup else o for o in objects
+            ]
+            super().print(*cleaned, **kwargs)
+
+    return _Console(markup=False, **options)
 
 
-console = _Console(markup=False)
-errors = _Console(stderr=True, markup=False)
+class _LazyConsole:
+    """A rich Console made on first use: importing rich costs more than a `--json`
+    command's whole start-up should, and a JSON command never draws with it. It is a
+    safe one (see `_safe_console`): markup off, control characters escaped."""
+
+    def __init__(self, **options: object):
+        self._options = options
+        self._console: Console | None = None
+
+    @property
+    def real(self) -> Console:
+        if self._console is None:
+            self._console = _safe_console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.real, name)
 
 
-class SafeTable(Table):
+console: Console = _LazyConsole()  # type: ignore[assignment]
+errors: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
+
+
+def _safe_table(**options: Any) -> Table:
     """A table whose string cells and title are shown as text (see `shown`), never as
     markup: a file named `[red]x[/red]` or holding `[/bold]` is shown as named."""
+    from rich.table import Table
+    from rich.text import Text
 
-    def add_row(self, *renderables: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        cells = [Text(shown(r)) if isinstance(r, str) else r for r in renderables]
-        super().add_row(*cells, **kwargs)
+    class SafeTable(Table):
+        def add_row(self, *renderables: Any, **kwargs: Any) -> None:  # type: ignore[override]
+            cells = [Text(shown(r)) if isinstance(r, str) else r for r in renderables]
+            super().add_row(*cells, **kwargs)
+
+    title = options.pop("title", None)
+    return SafeTable(title=Text(shown(title)) if title else None, **options)
 
 
 def add_catalog_option(parser: argparse.ArgumentParser) -> None:
@@ -89,23 +128,37 @@ def add_json_option(parser: argparse.ArgumentParser) -> None:
 
 
 def open_catalog(args: argparse.Namespace) -> Catalog:
+    from mediaopt.engine.catalog import Catalog
+
     return Catalog(args.catalog)
 
 
 def print_json(value: object) -> None:
-    sys.stdout.buffer.write(_encoder.encode(value) + b"\n")
-    sys.stdout.flush()
+    """Print one record as JSON: in `--json` mode to the real stdout, which nothing else
+    writes to (see stdout.py)."""
+    out = json_stream()
+    out.write(_encoder.encode(value) + b"\n")
+    out.flush()
 
 
 def print_json_lines(values: Iterable[object]) -> None:
-    out = sys.stdout.buffer
+    out = json_stream()
     for value in values:
         out.write(_encoder.encode(value) + b"\n")
-    sys.stdout.flush()
+    out.flush()
+
+
+def show_problems(problems: Iterable[object]) -> None:
+    """Each input that could not be read, one line on stderr naming it and why. Takes
+    FileProblem records or plain `path: reason` strings."""
+    for problem in problems:
+        path, reason = getattr(problem, "path", None), getattr(problem, "reason", None)
+        line = f"{path}: {reason}" if path is not None else str(problem)
+        errors.print(f"problem: {line}", markup=False, highlight=False, soft_wrap=True)
 
 
 def table(*columns: str, title: str | None = None) -> Table:
-    t = SafeTable(title=Text(shown(title)) if title else None, show_edge=False, header_style="bold")
+    t = _safe_table(title=title, show_edge=False, header_style="bold")
     for column in columns:
         justify = "right" if column in ("bytes", "files", "size", "fps", "count") else "left"
         t.add_column(column, justify=justify, overflow="fold")
@@ -113,14 +166,37 @@ def table(*columns: str, title: str | None = None) -> Table:
 
 
 def interactive(args: argparse.Namespace) -> bool:
-    """Progress bars only for a person watching: never in --json mode or when piped."""
+    """Progress bars only for a person watching: never in --json mode or when stderr, where
+    the bar is drawn, is piped or a file (stdout sent to a file still leaves a person at
+    the terminal, as with curl)."""
     return not getattr(args, "json", False) and sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@contextlib.contextmanager
+def progress_bar(args: argparse.Namespace) -> Iterator[BarProgress | None]:
+    """A bar for a long command when a person watches (see `interactive`), else None;
+    taken down however the command ends."""
+    bar = BarProgress() if interactive(args) else None
+    try:
+        yield bar
+    finally:
+        if bar is not None:
+            bar.done()
 
 
 class BarProgress:
     """The engine's Progress interface drawn as a rich progress bar on stderr."""
 
     def __init__(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         self._bar = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -128,7 +204,7 @@ class BarProgress:
             MofNCompleteColumn(),
             TextColumn("{task.fields[volume]}"),
             TimeElapsedColumn(),
-            console=errors,
+            console=errors.real,  # type: ignore[attr-defined]
             transient=True,
         )
         self._task = None

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
-
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from mediaopt.engine.cli.output import (
     add_catalog_option,
@@ -18,19 +17,22 @@ from mediaopt.engine.cli.output import (
     human_bytes,
     open_catalog,
     print_json,
+    progress_bar,
+    show_problems,
     table,
 )
-from mediaopt.engine.cli.project_options import add_project_options, settings_from
-from mediaopt.engine.model import ProjectsReport
-from mediaopt.engine.production.analysis import ProductionAnalysis
-from mediaopt.engine.production.session import open_session
-from mediaopt.engine.projects.summary import summarise_projects
-from mediaopt.engine.refs.pathmap import PathMap
+from mediaopt.engine.cli.project_options import add_project_options, roots_from, settings_from
+
+if TYPE_CHECKING:
+    from mediaopt.engine.model import ProjectsReport
+    from mediaopt.engine.production.analysis import ProductionAnalysis
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("projects", help="projects, their size and activity", description=__doc__)
-    p.add_argument("roots", nargs="+", metavar="ROOT")
+    p.add_argument(
+        "roots", nargs="*", metavar="ROOT", help="default: the roots the catalog has scanned"
+    )
     p.add_argument(
         "--convention",
         action="append",
@@ -44,16 +46,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> ProjectsReport:
+    from mediaopt.engine.production.session import open_session
+    from mediaopt.engine.projects.summary import summarise_projects
+    from mediaopt.engine.refs.pathmap import PathMap
+
     settings = settings_from(args)
-    with open_catalog(args) as catalog:
+    with open_catalog(args) as catalog, progress_bar(args) as progress:
         session = open_session(
             catalog,
-            args.roots,
+            roots_from(args.roots, catalog),
             projects=args.project or None,
             path_map=PathMap.parse(settings.path_map),
             dormant_days=settings.dormant_days,
             only_projects=args.only_projects,
+            progress=progress,
         )
     report = summarise_projects(
         session, conventions=settings.conventions, dormant_days=settings.dormant_days
@@ -62,11 +69,14 @@ def run(args: argparse.Namespace) -> int:
         print_json(report)
     else:
         show_projects(report)
-    return 1 if any(p.errors for p in report.projects) else 0
+        show_problems(report.problems)
+    return report
 
 
 def show_projects(report: ProjectsReport) -> None:
     """Print projects for a person (the demo calls this too)."""
+    from rich.text import Text  # a styled cell: string cells are plain text
+
     t = table("project", "kind", "files", "bytes", "first", "last activity", "status", "unresolved")
     for p in report.projects:
         status = Text("unreadable", style="red") if p.errors else p.status

@@ -4,13 +4,16 @@ measured by re-encoding sample frames (what-if), and charts of both."""
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mediaopt.engine.cli.output import (
     BarProgress,
     add_catalog_option,
     add_json_option,
     console,
+    errors,
     human_bytes,
     interactive,
     open_catalog,
@@ -18,9 +21,15 @@ from mediaopt.engine.cli.output import (
     shown,
     table,
 )
-from mediaopt.engine.model import DeclaredOutput, Recommendation, RenderAnalysis
-from mediaopt.engine.render import analyze as analysis
-from mediaopt.engine.render import charts, jobs, whatif
+from mediaopt.engine.cli.project_options import add_path_map_options, path_map_from
+
+if TYPE_CHECKING:
+    from mediaopt.engine.model import (
+        DeclaredOutput,
+        Recommendation,
+        RenderAnalysis,
+        RenderSettingsReport,
+    )
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -41,7 +50,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--candidates", nargs="+", metavar="NAME", help="e.g. zip dwab:45 piz+half, prores-hq"
     )
     w.add_argument("--quality", default="psnr:50", help="lossless, psnr:DB, ssim:V (psnr:50)")
-    w.add_argument("--samples", type=int, default=whatif.DEFAULT_SAMPLES, metavar="N")
+    w.add_argument("--samples", type=int, metavar="N", help="frames sampled (default 8)")
     w.add_argument("--spans", type=int, default=3, metavar="N", help="movies: spans sampled")
     w.add_argument("--span-frames", type=int, default=8, metavar="N", help="movies: span length")
     w.add_argument("--chart", metavar="FILE", help="also write the size/quality front (.png/.svg)")
@@ -53,9 +62,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "settings", help="Write nodes / scene outputs: declared settings vs what is on disk"
     )
     d.add_argument("projects", nargs="+", metavar="PROJECT_FILE", help=".nk or .blend files")
-    d.add_argument(
-        "--map", action="append", default=[], metavar="WRITTEN=LOCAL", help="path mapping"
-    )
+    add_path_map_options(d)
     d.add_argument(
         "--what-if",
         dest="what_if",
@@ -74,24 +81,29 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(run=run_chart)
 
 
-def run_analyze(args: argparse.Namespace) -> int:
+def run_analyze(args: argparse.Namespace) -> RenderAnalysis:
+    from mediaopt.engine.render import analyze as analysis
+
     with open_catalog(args) as catalog:
         report = analysis.analyze(catalog, under=args.under)
     if args.json:
         print_json(report)
     else:
         show_analysis(report)
-    return 0
+    return report
 
 
-def run_what_if(args: argparse.Namespace) -> int:
+def run_what_if(args: argparse.Namespace) -> Recommendation:
+    from mediaopt.engine.model import notation
+    from mediaopt.engine.render import charts, whatif
+
     with open_catalog(args) as catalog:
-        asset = catalog.get(args.sequence)
+        asset = catalog.get(notation.hashes(os.path.abspath(args.sequence)))
     result = whatif.what_if(
         asset or args.sequence,
         candidates=args.candidates,
         quality=args.quality,
-        samples=args.samples,
+        samples=whatif.DEFAULT_SAMPLES if args.samples is None else args.samples,
         spans=args.spans,
         span_frames=args.span_frames,
         progress=BarProgress() if interactive(args) else None,
@@ -102,31 +114,36 @@ def run_what_if(args: argparse.Namespace) -> int:
         print_json(result)
     else:
         show_recommendation(result)
-    return 0
+    return result
 
 
-def run_settings(args: argparse.Namespace) -> int:
+def run_settings(args: argparse.Namespace) -> RenderSettingsReport:
+    from mediaopt.engine.model import FileProblem, RenderSettingsReport
     from mediaopt.engine.production.readers import read_project
-    from mediaopt.engine.refs.pathmap import PathMap
     from mediaopt.engine.render.declared import declared_outputs
 
     projects = [read_project(path) for path in args.projects]
+    problems = [FileProblem(path=p.path, reason=e) for p in projects for e in p.errors]
     with open_catalog(args) as catalog:
         found = declared_outputs(
             projects,
             catalog,
-            path_map=PathMap.parse(args.map),
+            path_map=path_map_from(args),
             what_if_quality=args.what_if,
             progress=BarProgress() if interactive(args) else None,
         )
+    report = RenderSettingsReport(outputs=found, problems=problems)
     if args.json:
-        print_json(found)
-        return 0
+        print_json(report)
+        return report
     for output in found:
         show_declared(output)
+    for problem in problems:
+        errors.print(f"{problem.path}: {problem.reason}", markup=False, highlight=False)
     if not found:
-        console.print("no Write nodes or scene render outputs in these projects")
-    return 0
+        readable = "readable " if problems else ""
+        console.print(f"no Write nodes or scene render outputs in these {readable}projects")
+    return report
 
 
 def show_declared(output: DeclaredOutput) -> None:
@@ -165,6 +182,9 @@ def show_declared(output: DeclaredOutput) -> None:
 
 
 def run_chart(args: argparse.Namespace) -> int:
+    from mediaopt.engine.render import analyze as analysis
+    from mediaopt.engine.render import charts, jobs
+
     with open_catalog(args) as catalog:
         if args.kind == "settings":
             written = charts.bytes_per_frame_chart(
@@ -241,7 +261,7 @@ def show_analysis(report: RenderAnalysis) -> None:
                 highlight=False,
             )
     for problem in report.problems:
-        console.print(f"  [yellow]{problem}[/yellow]", highlight=False)
+        console.print(f"  {problem}", style="yellow", highlight=False)
 
 
 def show_recommendation(result: Recommendation) -> None:
@@ -273,7 +293,7 @@ def show_recommendation(result: Recommendation) -> None:
     if result.confidence:
         console.print(f"Confidence: {result.confidence}", highlight=False)
     for problem in result.problems:
-        console.print(f"  [yellow]{problem}[/yellow]", highlight=False)
+        console.print(f"  {problem}", style="yellow", highlight=False)
 
 
 def show_render_demo(catalog, under) -> None:

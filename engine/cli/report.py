@@ -1,35 +1,39 @@
-"""mediaopt report -o FILE: a self-contained HTML report of the catalog."""
+"""mediaopt report [--root R ...] -o FILE: a self-contained HTML report of a production:
+catalog, projects, orphans, lineage, duplicates, render storage, bandwidth and every
+problem, from the same record `mediaopt analyse --json` prints.
+
+With no --root, the roots the catalog scanned are reported (never `/`)."""
 
 from __future__ import annotations
 
 import argparse
 
-from mediaopt.engine.cli.output import (
-    add_catalog_option,
-    add_json_option,
-    console,
-    open_catalog,
-    print_json,
-)
-from mediaopt.engine.report import build_report, write_html
+from mediaopt.engine.cli.analyse import add_analysis_options, analyse_from, exit_status
+from mediaopt.engine.cli.output import add_json_option, console, print_json
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("report", help="write an HTML report of the catalog", description=__doc__)
+    p = sub.add_parser("report", help="write an HTML report of a production", description=__doc__)
     p.add_argument("-o", "--output", default="mediaopt-report.html", metavar="FILE")
-    p.add_argument("--under", metavar="PATH", help="only assets under this folder")
+    p.add_argument(
+        "--under", metavar="PATH", help="the same as --root PATH (kept for older scripts)"
+    )
     p.add_argument("--title", default="Storage report")
-    add_catalog_option(p)
+    add_analysis_options(p)
     add_json_option(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_catalog(args) as catalog:
-        report = build_report(catalog, title=args.title, under=args.under)
+    from mediaopt.engine.report import production_report, write_html
+
+    if args.under:
+        args.roots = [*args.roots, args.under]
+    record = analyse_from(args)
+    report = production_report(record, title=args.title)
     if args.json:
         print_json(report)
-        return 0
+        return exit_status(record)
     path = write_html(report, args.output)
     console.print(f"report: {path}", highlight=False, markup=False)
-    return 0
+    return exit_status(record)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from mediaopt.engine import api
 from mediaopt.engine.cli.output import (
     BarProgress,
     add_catalog_option,
@@ -16,12 +16,20 @@ from mediaopt.engine.cli.output import (
     print_json,
     shown,
 )
-from mediaopt.engine.scan.lowimpact import be_gentle
+from mediaopt.engine.cli.project_options import roots_from
+
+if TYPE_CHECKING:
+    from mediaopt.engine.model import ScanSummary
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("scan", help="catalog the media under storage roots", description=__doc__)
-    p.add_argument("roots", nargs="+", metavar="ROOT")
+    p.add_argument(
+        "roots",
+        nargs="*",
+        metavar="ROOT",
+        help="folders to scan (default: scan again the roots the catalog has scanned)",
+    )
     add_catalog_option(p)
     p.add_argument(
         "--workers",
@@ -41,13 +49,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> ScanSummary:
+    if args.workers != 0:
+        from mediaopt.engine.scan.worker import start_fork_server
+
+        start_fork_server()  # starts while the scanner is imported below
+    from mediaopt.engine import api
+    from mediaopt.engine.scan.lowimpact import be_gentle
+
     if args.low_impact:
         be_gentle()  # this process walks the tree: its stats yield to editors too
     progress = BarProgress() if interactive(args) else None
     with open_catalog(args) as catalog:
         summary = api.scan(
-            args.roots,
+            roots_from(args.roots, catalog),
             catalog,
             workers=args.workers,
             low_impact=args.low_impact,
@@ -73,4 +88,4 @@ def run(args: argparse.Namespace) -> int:
             )
         if len(summary.problems) > 50:
             console.print(f"  ... and {len(summary.problems) - 50} more (see --json)")
-    return 1 if summary.problems else 0
+    return summary

@@ -7,8 +7,6 @@ from pathlib import Path
 
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.dedup.exact import ExactFinder
-from mediaopt.engine.dedup.near import MEDIA_KINDS, NearFinder
-from mediaopt.engine.fingerprint.store import HashStore
 from mediaopt.engine.model import DupesReport
 from mediaopt.engine.progress import NullProgress, Progress
 
@@ -31,13 +29,18 @@ def find_duplicates(
     counted as reclaimable twice. Hashes and fingerprints are cached in the catalog; a
     rerun over unchanged files reads and decodes nothing. `low_impact` drops what was read
     from the page cache (the caller sets its own priority; see scan.lowimpact)."""
-    if kind is not None and kind not in MEDIA_KINDS:
-        raise ValueError(f"unknown kind {kind!r}; choose one of {', '.join(MEDIA_KINDS)}")
+    if near or kind is not None:
+        # Near search needs the decoders (PyAV, OpenImageIO, scipy): ~1 s of imports an
+        # exact-only run (a cron job, a farm hook) should not pay.
+        from mediaopt.engine.dedup.near import MEDIA_KINDS, NearFinder
+
+        if kind is not None and kind not in MEDIA_KINDS:
+            raise ValueError(f"unknown kind {kind!r}; choose one of {', '.join(MEDIA_KINDS)}")
     owned = not isinstance(catalog, Catalog)
     cat = Catalog(catalog) if owned else catalog
     progress = progress or NullProgress()
     try:
-        store = HashStore(cat)
+        store = cat.fingerprints
         exact = ExactFinder(store, low_impact=low_impact, progress=progress)
         kinds = [str(k) for k in MEDIA_KINDS[kind]] if kind else None
         groups = list(exact.groups(kinds))

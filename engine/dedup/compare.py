@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from mediaopt.engine.dedup.keeper import relation
 from mediaopt.engine.fingerprint import audio, image, video
+from mediaopt.engine.fingerprint.errors import MediaDecodeError
 from mediaopt.engine.fingerprint.picture import graded, load_picture, thumbnail, trim_bars
 from mediaopt.engine.model import (
     Asset,
@@ -27,6 +28,9 @@ _FONT = ImageFont.load_default(size=13)
 _BG = (24, 24, 24)
 
 
+_DECODABLE = (AssetKind.VIDEO, AssetKind.SEQUENCE, AssetKind.AUDIO, AssetKind.IMAGE)
+
+
 def media_of(asset: Asset) -> str:
     if asset.kind in (AssetKind.VIDEO, AssetKind.SEQUENCE):
         return "video"
@@ -36,9 +40,16 @@ def media_of(asset: Asset) -> str:
 def compare(
     a: str | os.PathLike[str], b: str | os.PathLike[str], out: str | os.PathLike[str] | None = None
 ) -> Comparison:
-    """Compare two files (or `####` sequences); write the picture to `out` when given.
-    Raises MediaDecodeError naming the file that cannot be decoded."""
-    asset_a, asset_b = describe(os.fspath(a)), describe(os.fspath(b))
+    """Compare two files (or sequences, in any frame notation); write the picture to
+    `out` when given. One frame's path (`plate.1005.exr`) is that frame, compared as a
+    picture. Raises MediaDecodeError naming the file that cannot be decoded."""
+    asset_a = describe(os.fspath(a), frame=True)
+    asset_b = describe(os.fspath(b), frame=True)
+    for asset in (asset_a, asset_b):
+        # Content of no known kind is the file's problem (exit 1), not a kind mismatch (a
+        # usage error); a mislabelled file of a known kind (a JPEG named .mov) compares.
+        if asset.status == "error" and asset.kind not in _DECODABLE:
+            raise MediaDecodeError(asset.path, asset.reason or "cannot be read")
     media = media_of(asset_a)
     if media != media_of(asset_b):
         raise ValueError(f"cannot compare {media_of(asset_b)} {b} with {media} {a}")

@@ -1,10 +1,11 @@
 """Exact duplicates: size, then head and tail blocks, then the whole content (xxh3-128).
 
 Each stage only reads files still tied with another, so most files are never read at all
-and most of the rest only 128 KiB. Hashes are cached by the file's identity (device,
+and most of the rest only 8 KiB. Hashes are cached by the file's identity (device,
 inode, size, mtime), so an unchanged file is not read again. Paths sharing an inode (hard
 links) are one copy, not duplicates: removing one frees nothing. A frame sequence is
-compared as a whole: same frame count, and every frame identical in order.
+compared as a whole: same frame count, and every frame identical in order; and inside
+itself, frame by frame: a held frame a renderer wrote again is a byte-identical file.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from collections.abc import Iterator
 import msgspec
 import xxhash
 
+from mediaopt.engine.catalog.fingerprints import Fingerprints
 from mediaopt.engine.dedup.keeper import choose_keeper
-from mediaopt.engine.fingerprint.store import HashStore
 from mediaopt.engine.model import (
     Asset,
+    AssetKind,
     DuplicateGroup,
     DuplicateMember,
     FileProblem,
@@ -28,9 +30,14 @@ from mediaopt.engine.model import (
 from mediaopt.engine.progress import NullProgress, Progress
 from mediaopt.engine.scan.reader import MediaReader
 
-EDGE = 64 * 1024
-"""Head and tail block size: container headers and trailers (moov atoms, EXR offset
-tables) differ between encodes, so two ends decide most ties without a full read."""
+EDGE = 4 * 1024
+"""Head and tail block size: container headers and trailers (moov atoms, EXR headers and
+offset tables) differ between encodes, so two ends decide most ties without a full read.
+4 KiB is one page, what jdupes reads first too; 64 KiB ends cost 16x the reads on a tree
+of same-size files and decided no more ties on the benchmark's (benchmarks/peers.py)."""
+_PARTIAL_TAG = b"ends4k:"
+"""Marks a cached partial hash as made from 4 KiB ends: one cached from the former 64 KiB
+ends would never equal a new one, so an untagged one is recomputed, never compared."""
 BLOCK = 1024 * 1024
 
 
@@ -46,7 +53,7 @@ class _Unit(msgspec.Struct):
 class ExactFinder:
     def __init__(
         self,
-        store: HashStore,
+        store: Fingerprints,
         *,
         low_impact: bool = False,
         progress: Progress | None = None,
@@ -61,13 +68,40 @@ class ExactFinder:
 
     def groups(self, kinds: list[str] | None = None) -> Iterator[DuplicateGroup]:
         self.progress.phase("comparing content")
+        copies: set[str] = set()
         for same_size in self.store.same_size_assets(kinds):
             units = self._units(same_size)
             if len(units) < 2:
                 continue
             for tied in _split(units, self._partial):
                 for identical in _split(tied, self._full):
-                    yield _group(identical)
+                    group = _group(identical)
+                    copies.update(m.path for m in group.members if m.path != group.keep)
+                    yield group
+        if kinds is None or str(AssetKind.SEQUENCE) in kinds:
+            yield from self._held_frames(copies)
+
+    def _held_frames(self, copies: set[str]) -> Iterator[DuplicateGroup]:
+        """Identical frames inside one sequence. A sequence that is itself a copy is
+        reclaimable whole already, so only keepers and unduplicated sequences are looked
+        at; the catalog's per-frame sizes say which frames can be alike at all."""
+        for asset, _ in self.store.media_assets([str(AssetKind.SEQUENCE)]):
+            seq = asset.sequence
+            if seq is None or asset.path in copies or asset.path in self.hard_links:
+                continue
+            missing = set(seq.missing_frames)
+            present = [f for f in range(seq.first_frame, seq.last_frame + 1) if f not in missing]
+            by_size: dict[int, list[int]] = defaultdict(list)
+            for frame, size in zip(present, seq.frame_bytes, strict=False):
+                if size > 0:
+                    by_size[size].append(frame)
+            for size, frames in by_size.items():
+                if len(frames) < 2:
+                    continue
+                units = self._units([(_frame(asset, f, size), "") for f in frames])
+                for tied in _split(units, self._partial):
+                    for identical in _split(tied, self._full):
+                        yield _held_group(identical)
 
     def _units(self, rows: list[tuple[Asset, str]]) -> list[_Unit]:
         by_inodes: dict[tuple, _Unit] = {}
@@ -102,11 +136,12 @@ class ExactFinder:
         digest = xxhash.xxh3_128(f"{len(unit.files)};".encode())
         for path, identity, size in unit.files:
             cached, _ = self.store.hashes(identity)
-            if cached is None:
-                cached = self._read(path, size, whole=False)
-                if cached is None:
+            if cached is None or not cached.startswith(_PARTIAL_TAG):
+                ends = self._read(path, size, whole=False)
+                if ends is None:
                     return None
-                full = cached if size <= 2 * EDGE else None  # small: the ends are all of it
+                full = ends if size <= 2 * EDGE else None  # small: the ends are all of it
+                cached = _PARTIAL_TAG + ends
                 self.store.put_hashes(identity, size, cached, full)
             digest.update(cached)
         return digest.digest()
@@ -161,6 +196,40 @@ def _split(units: list[_Unit], key) -> Iterator[list[_Unit]]:
     for bucket in buckets.values():
         if len(bucket) > 1:
             yield bucket
+
+
+def _frame(sequence: Asset, frame: int, size: int) -> Asset:
+    """One frame of a sequence as an asset of its own."""
+    assert sequence.sequence is not None
+    return Asset(
+        path=sequence.sequence.frame_path(frame),
+        kind=AssetKind.IMAGE,
+        bytes=size,
+        mtime=sequence.mtime,
+        status=sequence.status,
+        format=sequence.format,
+        extension=sequence.extension,
+    )
+
+
+def _held_group(units: list[_Unit]) -> DuplicateGroup:
+    """The first frame is kept; the held ones repeat it. Replacing them with hard links
+    to it frees their bytes and keeps the sequence whole."""
+    first, *held = [u.asset for u in units]
+    members = [DuplicateMember(path=first.path, bytes=first.bytes, similarity=1.0, media="image")]
+    members += [
+        DuplicateMember(
+            path=a.path, bytes=a.bytes, similarity=1.0, media="image", relation="held frame"
+        )
+        for a in held
+    ]
+    return DuplicateGroup(
+        kind=MatchKind.EXACT,
+        members=members,
+        keep=first.path,
+        reclaimable_bytes=sum(a.bytes for a in held),
+        relation="held frames",
+    )
 
 
 def _group(units: list[_Unit]) -> DuplicateGroup:

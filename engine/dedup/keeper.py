@@ -52,6 +52,9 @@ def quality_key(asset: Asset, derived: bool = False) -> tuple:
     # copy was encoded with a better codec.
     return (
         not (derived or _derived(asset)),
+        # A camera wrote it (EXIF or the container names the camera): the original, which
+        # exports and edits (burned-in slates add bytes) have lost that from.
+        bool(asset.camera_make),
         round(asset.duration_s or 0.0, 1),
         pixels,
         depth,

@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterable
 import msgspec
 import numpy as np
 
-from mediaopt.engine.dedup.keeper import choose_keeper, relation
+from mediaopt.engine.catalog.fingerprints import Fingerprints
+from mediaopt.engine.dedup.frames import searchable_frames
+from mediaopt.engine.dedup.keeper import choose_keeper, quality_key, relation
 from mediaopt.engine.fingerprint import audio, image, video
 from mediaopt.engine.fingerprint.errors import MediaDecodeError
 from mediaopt.engine.fingerprint.image_match import PrintArrays, image_matches
 from mediaopt.engine.fingerprint.index import near_pairs
 from mediaopt.engine.fingerprint.picture import graded
-from mediaopt.engine.fingerprint.store import HashStore
 from mediaopt.engine.model import (
     Asset,
     AssetKind,
@@ -40,12 +41,15 @@ class _Item(msgspec.Struct):
     asset: Asset
     print: object
     thumb: bytes | None
+    sequence: str | None = None
+    """For one frame of an image sequence: the sequence's pattern."""
+    frame: int | None = None
 
 
 class NearFinder:
     def __init__(
         self,
-        store: HashStore,
+        store: Fingerprints,
         *,
         low_impact: bool = False,
         progress: Progress | None = None,
@@ -79,22 +83,42 @@ class NearFinder:
         for asset, identity in self.store.media_assets(kinds):
             if asset.path in self.skip:
                 continue
-            cached = self.store.fingerprint(identity, method)
-            if cached is not None:
-                data, thumb = cached
-                items.append(_Item(asset, msgspec.msgpack.decode(data, type=struct), thumb))
-                continue
-            try:
-                value, thumb = make(asset, self.low_impact)
-            except MediaDecodeError as exc:
-                self.problems.append(FileProblem(path=asset.path, reason=exc.reason))
-                self.progress.problem(asset.path, exc.reason)
-                continue
-            self.hashed += 1
-            self.store.put_fingerprint(identity, method, msgspec.msgpack.encode(value), thumb)
-            items.append(_Item(asset, value, thumb))
-            self.progress.advance()
+            item = self._item(asset, identity, method, struct, make)
+            if item is not None:
+                items.append(item)
+        if kind == "image":
+            items += self._frame_items(method, struct, make)
         return items
+
+    def _frame_items(self, method: str, struct: type, make: Callable) -> list[_Item]:
+        """Frames of image sequences, searched as stills (see frames.py)."""
+        items: list[_Item] = []
+        for sequence, _ in self.store.media_assets([str(AssetKind.SEQUENCE)]):
+            for frame in searchable_frames(sequence):
+                item = self._item(frame.asset, frame.identity, method, struct, make)
+                if item is not None:
+                    item.sequence, item.frame = frame.sequence, frame.number
+                    items.append(item)
+        return items
+
+    def _item(
+        self, asset: Asset, identity: str, method: str, struct: type, make: Callable
+    ) -> _Item | None:
+        """The asset's fingerprint from the cache, or made now (None when undecodable)."""
+        cached = self.store.get(identity, method)
+        if cached is not None:
+            data, thumb = cached
+            return _Item(asset, msgspec.msgpack.decode(data, type=struct), thumb)
+        try:
+            value, thumb = make(asset, self.low_impact)
+        except MediaDecodeError as exc:
+            self.problems.append(FileProblem(path=asset.path, reason=exc.reason))
+            self.progress.problem(asset.path, exc.reason)
+            return None
+        self.hashed += 1
+        self.store.put(identity, method, msgspec.msgpack.encode(value), thumb)
+        self.progress.advance()
+        return _Item(asset, value, thumb)
 
 
 def _image(asset: Asset, low_impact: bool) -> tuple[image.PicturePrint, bytes]:
@@ -120,7 +144,13 @@ _METHODS: dict[str, tuple[str, type, Callable]] = {
 
 
 def _image_pairs(items: list[_Item]) -> dict[tuple[int, int], float]:
-    return image_pairs([it.print for it in items])
+    # Frames never pair with frames: neighbours in one shot look alike without being
+    # copies, and sequences against sequences is the video matcher's work.
+    return {
+        (i, j): sim
+        for (i, j), sim in image_pairs([it.print for it in items]).items()
+        if items[i].frame is None or items[j].frame is None
+    }
 
 
 def image_pairs(prints: list[image.PicturePrint]) -> dict[tuple[int, int], float]:
@@ -186,14 +216,47 @@ def _grouped(
     for indices in members.values():
         boxed = {items[i].asset.path for i in indices if getattr(items[i].print, "boxed", 0)}
 
-        def keeper(candidates: list[int], boxed: set[str] = boxed) -> int:
-            best = choose_keeper([items[i].asset for i in candidates], boxed)
-            return next(i for i in candidates if items[i].asset is best)
+        def best(candidates: list[int], boxed: set[str] = boxed) -> int:
+            chosen = choose_keeper([items[i].asset for i in candidates], boxed)
+            return next(i for i in candidates if items[i].asset is chosen)
+
+        def keeper(candidates: list[int]) -> int:
+            frames = [i for i in candidates if items[i].frame is not None]
+            stills = [i for i in candidates if items[i].frame is None]
+            if not frames:
+                return best(candidates)
+            source = _source_frame(frames, candidates, pairs)
+            if stills and _still_is_source(items[best(stills)].asset, items[source].asset):
+                return best(stills)
+            return source
 
         for star in stars(indices, pairs, keeper):
             groups.append(_group(items, star, pairs, kind))
     groups.sort(key=lambda g: -g.reclaimable_bytes)
     return groups
+
+
+def _source_frame(
+    frames: list[int], candidates: list[int], pairs: dict[tuple[int, int], float]
+) -> int:
+    """The frame a still was taken from: a frame cannot be removed from its sequence, so
+    it keeps; of neighbouring frames that all look alike, the one most like the stills."""
+
+    def likeness(f: int) -> float:
+        return max(
+            (pairs.get((min(f, c), max(f, c)), 0.0) for c in candidates if c != f), default=0.0
+        )
+
+    return max(frames, key=lambda f: (likeness(f), -f))
+
+
+def _still_is_source(still: Asset, frame: Asset) -> bool:
+    """Whether a still is the original a frame was made from rather than a copy of it:
+    a camera's photograph (EXIF) is nobody's copy, and a still with more picture (more
+    pixels, bits, a better codec) is not a frame's export. Otherwise the frame keeps."""
+    if still.camera_make or still.recorded_date:
+        return True
+    return quality_key(still)[:6] > quality_key(frame)[:6]
 
 
 def stars(
@@ -221,7 +284,14 @@ def _group(
     k = indices[0]  # stars() puts the keeper first
     keep_asset = items[k].asset
     members = [
-        DuplicateMember(path=keep_asset.path, bytes=keep_asset.bytes, similarity=1.0, media=kind)
+        DuplicateMember(
+            path=keep_asset.path,
+            bytes=keep_asset.bytes,
+            similarity=1.0,
+            media=kind,
+            sequence=items[k].sequence,
+            frame=items[k].frame,
+        )
     ]
     relations: list[str] = []
     for i in sorted(indices, key=lambda x: items[x].asset.path):
@@ -248,12 +318,15 @@ def _group(
                 similarity=sim,
                 media=kind,
                 relation=rel,
+                sequence=other.sequence,
+                frame=other.frame,
             )
         )
     return DuplicateGroup(
         kind=MatchKind.NEAR,
         members=members,
         keep=keep_asset.path,
-        reclaimable_bytes=sum(m.bytes for m in members[1:]),
+        # A frame is never removed on its own: it would leave a hole in its sequence.
+        reclaimable_bytes=sum(m.bytes for m in members[1:] if m.frame is None),
         relation=", ".join(relations),
     )

@@ -1,4 +1,4 @@
-"""Lineage inferred from names and headers, in one pass over the index.
+"""Lineage inferred from names and headers, in two streamed passes over the index.
 
 Every rule groups assets by a key in a dict and only compares within a group, so the work
 grows with the library, not with its square: proxies by the clip name with the proxy mark
@@ -8,7 +8,7 @@ taken off, versions by the path with its version numbers taken out, transcodes b
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
 from mediaopt.engine.model import LineageEdge, LineageKind
@@ -25,15 +25,49 @@ _MAX_REEL_GROUP = 64
 
 
 def infer_edges(entries: Iterable[Entry]) -> Iterator[LineageEdge]:
-    entries = [e for e in entries if e.kind in _PICTURE or e.kind == "audio"]
+    """Proxy, version and reel edges among `entries`. A re-iterable (a list, or the
+    index's `entries_under(roots)`) is read twice, so that only the assets that may pair
+    are held in memory; a one-shot iterator is held whole."""
+    if iter(entries) is entries:
+        entries = list(entries)
+    proxies: list[tuple[str, Entry]] = []
+    versions: dict[str, list[tuple[tuple[int, ...], str]]] = defaultdict(list)
+    reels: Counter[str] = Counter()
+    for entry in _related(entries):
+        if _is_proxy(entry):
+            proxies.append((_PROXY_MARK.sub("", stem(entry.path)), entry))
+        numbers = tuple(int(m.group(2)) for m in _VERSION.finditer(entry.path))
+        if numbers:
+            versions[_VERSION.sub(r"\1#", entry.path)].append((numbers, entry.path))
+        if _has_take(entry):
+            reels[entry.reel.casefold()] += 1
+    # Second pass: keep only the originals some proxy is named after, and the clips of
+    # reels shared by a few clips: what can pair, not the library.
+    wanted = {key for key, _ in proxies}
+    originals: dict[str, list[Entry]] = defaultdict(list)
+    by_reel: dict[str, list[Entry]] = defaultdict(list)
+    for entry in _related(entries):
+        name = stem(entry.path) if entry.kind in _PICTURE else None
+        if name in wanted and not _is_proxy(entry):
+            originals[name].append(entry)
+        if _has_take(entry) and 2 <= reels[entry.reel.casefold()] <= _MAX_REEL_GROUP:
+            by_reel[entry.reel.casefold()].append(entry)
     named: set[tuple[str, str]] = set()
-    for edge in _proxy_edges(entries):
+    for edge in _proxy_edges(proxies, originals):
         named.add((edge.source, edge.derivative))
         yield edge
-    yield from _version_edges(entries)
-    for edge in _reel_edges(entries):
+    yield from _version_edges(versions)
+    for edge in _reel_edges(by_reel):
         if (edge.source, edge.derivative) not in named:
             yield edge
+
+
+def _related(entries: Iterable[Entry]) -> Iterator[Entry]:
+    return (e for e in entries if e.kind in _PICTURE or e.kind == "audio")
+
+
+def _has_take(entry: Entry) -> bool:
+    return bool(entry.reel and entry.start_timecode and entry.kind in _PICTURE)
 
 
 def _is_proxy(entry: Entry) -> bool:
@@ -41,14 +75,9 @@ def _is_proxy(entry: Entry) -> bool:
     return bool(_PROXY_MARK.search(stem(entry.path))) or any(f in _PROXY_FOLDERS for f in folders)
 
 
-def _proxy_edges(entries: list[Entry]) -> Iterator[LineageEdge]:
-    originals: dict[str, list[Entry]] = defaultdict(list)
-    proxies: list[tuple[str, Entry]] = []
-    for entry in entries:
-        if _is_proxy(entry):
-            proxies.append((_PROXY_MARK.sub("", stem(entry.path)), entry))
-        elif entry.kind in _PICTURE:
-            originals[stem(entry.path)].append(entry)
+def _proxy_edges(
+    proxies: list[tuple[str, Entry]], originals: dict[str, list[Entry]]
+) -> Iterator[LineageEdge]:
     for key, proxy in proxies:
         for original in originals.get(key, ()):
             agrees = _same_take(original, proxy)
@@ -62,12 +91,7 @@ def _proxy_edges(entries: list[Entry]) -> Iterator[LineageEdge]:
             )
 
 
-def _version_edges(entries: list[Entry]) -> Iterator[LineageEdge]:
-    groups: dict[str, list[tuple[tuple[int, ...], Entry]]] = defaultdict(list)
-    for entry in entries:
-        numbers = tuple(int(m.group(2)) for m in _VERSION.finditer(entry.path))
-        if numbers:
-            groups[_VERSION.sub(r"\1#", entry.path)].append((numbers, entry))
+def _version_edges(groups: dict[str, list[tuple[tuple[int, ...], str]]]) -> Iterator[LineageEdge]:
     for members in groups.values():
         if len(members) < 2:
             continue
@@ -76,8 +100,8 @@ def _version_edges(entries: list[Entry]) -> Iterator[LineageEdge]:
             if old_v == new_v:
                 continue
             yield LineageEdge(
-                source=old.path,
-                derivative=new.path,
+                source=old,
+                derivative=new,
                 kind=LineageKind.VERSION,
                 confidence=0.9,
                 evidence=f"naming: version {_v(old_v)} -> {_v(new_v)} of the same output",
@@ -88,11 +112,7 @@ def _v(numbers: tuple[int, ...]) -> str:
     return "/".join(f"v{n:03d}" for n in numbers)
 
 
-def _reel_edges(entries: list[Entry]) -> Iterator[LineageEdge]:
-    by_reel: dict[str, list[Entry]] = defaultdict(list)
-    for entry in entries:
-        if entry.reel and entry.start_timecode and entry.kind in _PICTURE:
-            by_reel[entry.reel.casefold()].append(entry)
+def _reel_edges(by_reel: dict[str, list[Entry]]) -> Iterator[LineageEdge]:
     for members in by_reel.values():
         if len(members) < 2 or len(members) > _MAX_REEL_GROUP:
             continue

@@ -11,7 +11,6 @@ on the whole fingerprint, exactly as near-duplicates are.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 
 import msgspec
@@ -22,57 +21,43 @@ from mediaopt.engine.fingerprint import video
 from mediaopt.engine.fingerprint.errors import MediaDecodeError
 from mediaopt.engine.fingerprint.image import INDEX_RADIUS, SAME_PICTURE
 from mediaopt.engine.fingerprint.index import near_pairs_between
-from mediaopt.engine.fingerprint.store import HashStore
-from mediaopt.engine.model import Asset, FileProblem, LineageEdge, LineageKind
+from mediaopt.engine.model import FileProblem, LineageEdge, LineageKind
+from mediaopt.engine.progress import NullProgress, Progress
 from mediaopt.engine.refs.index import Entry
 
 KINDS = ("video", "sequence")
 """Movies and image sequences share the video fingerprint (sampled by time), which is
 what lets an EXR plate match the ProRes made from it."""
 
-_asset = msgspec.json.Decoder(Asset).decode
 _print = msgspec.msgpack.Decoder(video.VideoPrint).decode
-
-
-def _under(path: str, bases: list[str]) -> bool:
-    return any(path.startswith(b) for b in bases)
 
 
 def cached_prints(catalog: Catalog, roots: list[str]) -> dict[str, video.VideoPrint]:
     """The cached video fingerprint of every movie and sequence under the roots whose
     file is unchanged since it was fingerprinted (the cache is keyed by identity)."""
-    bases = [r.rstrip(os.sep) + os.sep for r in roots]
-    rows = catalog.conn.execute(
-        "SELECT a.path, f.data FROM assets a JOIN fingerprints f"
-        " ON f.identity = a.identity AND f.method = ?"
-        f" WHERE a.kind IN ({','.join('?' * len(KINDS))})",
-        (video.METHOD, *KINDS),
-    )
-    return {path: _print(data) for path, data in rows if _under(path, bases)}
+    rows = catalog.fingerprints.printed(video.METHOD, list(KINDS), roots)
+    return {path: _print(data) for path, data in rows}
 
 
-def fingerprint_missing(catalog: Catalog, roots: list[str]) -> list[FileProblem]:
+def fingerprint_missing(
+    catalog: Catalog, roots: list[str], *, progress: Progress | None = None
+) -> list[FileProblem]:
     """Fingerprint the movies and sequences under the roots that have no cached print
     (decoding a few sampled frames of each); returns the files that could not be."""
-    bases = [r.rstrip(os.sep) + os.sep for r in roots]
-    store = HashStore(catalog)
-    rows = catalog.conn.execute(
-        "SELECT a.path, a.identity, a.record FROM assets a LEFT JOIN fingerprints f"
-        " ON f.identity = a.identity AND f.method = ?"
-        f" WHERE f.identity IS NULL AND a.status = 'ok'"
-        f" AND a.kind IN ({','.join('?' * len(KINDS))})",
-        (video.METHOD, *KINDS),
-    ).fetchall()  # written to while read: the cursor must not see its own inserts
+    progress = progress or NullProgress()
+    store = catalog.fingerprints
     problems: list[FileProblem] = []
-    for path, identity, record in rows:
-        if not _under(path, bases):
-            continue
+    # Listed first: the catalog is written to while these are fingerprinted.
+    todo = list(store.unprinted(video.METHOD, list(KINDS), roots))
+    progress.phase("fingerprinting", total=len(todo))
+    for asset, identity in todo:
+        progress.advance(1)
         try:
-            value, thumb = video.video_print(_asset(record))
+            value, thumb = video.video_print(asset)
         except MediaDecodeError as exc:
-            problems.append(FileProblem(path=path, reason=exc.reason))
+            problems.append(FileProblem(path=asset.path, reason=exc.reason))
             continue
-        store.put_fingerprint(identity, video.METHOD, msgspec.msgpack.encode(value), thumb)
+        store.put(identity, video.METHOD, msgspec.msgpack.encode(value), thumb)
     return problems
 
 

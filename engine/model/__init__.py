@@ -54,16 +54,18 @@ from mediaopt.engine.model.render import (
     RenderAnalysis,
     RenderJob,
     RenderSample,
+    RenderSettingsReport,
     RenderTotal,
     SettingEffect,
     SettingGroup,
     WhatIfCandidate,
 )
-from mediaopt.engine.model.scan import FileProblem, ScanSummary
+from mediaopt.engine.model.scan import FileProblem, ScannedRoot, ScanSummary
 
 __all__ = [
     "Asset",
     "DeclaredOutput",
+    "RenderSettingsReport",
     "Comparison",
     "DupesReport",
     "DuplicateGroup",
@@ -100,6 +102,7 @@ __all__ = [
     "RenderJob",
     "RenderSample",
     "RenderTotal",
+    "ScannedRoot",
     "ScanSummary",
     "StorageMeasurement",
     "Stream",

@@ -175,6 +175,9 @@ class StorageMeasurement(msgspec.Struct, kw_only=True, omit_defaults=True):
     throttle_bytes_per_s: float | None = None
     """Rate cap applied (low-impact mode or a test's capped reader), None when uncapped."""
     problems: list[str] = []
+    """Files and folders under the path that could not be read, each with its reason."""
+    notes: list[str] = []
+    """What was not measured and why (no image sequence: no frame-file rate)."""
 
     def test(self, name: str) -> ReadTest | None:
         for t in self.tests:
@@ -225,3 +228,5 @@ class CheckReport(msgspec.Struct, kw_only=True, omit_defaults=True):
     verdicts: list[Verdict]
     chart: str | None = None
     """The SVG chart written, when one was asked for."""
+    problems: list[str] = []
+    """What could not be read, for the need or the measurement: the verdicts leave it out."""

@@ -27,6 +27,12 @@ class DuplicateMember(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=T
     """`image`, `video`, `audio` or `sequence`."""
     relation: str | None = None
     """How this copy differs from the keeper, e.g. `resize, re-encode`; None for the keeper."""
+    sequence: str | None = None
+    """When this member is one frame of an image sequence: the sequence's `####` pattern
+    (`path` is then that frame's file). A frame is always the keeper: the still beside it
+    is the copy."""
+    frame: int | None = None
+    """That frame's number, e.g. 1005."""
 
 
 class DuplicateGroup(msgspec.Struct, kw_only=True, frozen=True):

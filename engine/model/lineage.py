@@ -6,6 +6,8 @@ import enum
 
 import msgspec
 
+from mediaopt.engine.model.scan import FileProblem
+
 
 class LineageKind(enum.StrEnum):
     PROXY = "proxy"
@@ -36,3 +38,6 @@ class LineageReport(msgspec.Struct, kw_only=True):
     """`mediaopt lineage --json`."""
 
     edges: list[LineageEdge] = []
+    problems: list[FileProblem] = []
+    """Project files that could not be read and files that could not be fingerprinted:
+    lineage through them is unknown."""

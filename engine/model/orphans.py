@@ -94,6 +94,8 @@ class OrphanReport(msgspec.Struct, kw_only=True):
     kept_in_folder_projects: int = 0
     """Assets kept because they lie under one of `folder_projects`."""
     orphan_bytes: int = 0
+    problems: list[FileProblem] = []
+    """Project files that could not be read: what they use is uncertain, never orphaned."""
 
 
 class ProjectSummary(msgspec.Struct, kw_only=True):
@@ -131,3 +133,5 @@ class ProjectsReport(msgspec.Struct, kw_only=True):
     restricted_to: list[str] = []
     """Set when only these named projects were read (`--only-projects`), not those found
     under the roots."""
+    problems: list[FileProblem] = []
+    """Project files that could not be read."""

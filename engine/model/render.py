@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import msgspec
 
+from mediaopt.engine.model.scan import FileProblem
+
 
 class RenderJob(msgspec.Struct, kw_only=True, omit_defaults=True):
     """What a render farm knows about one finished job, and what its output weighs."""
@@ -236,3 +238,12 @@ class DeclaredOutput(msgspec.Struct, kw_only=True, omit_defaults=True):
     """The changes as typed: `Write1: compression DWAB; datatype "16 bit half"`."""
     notes: list[str] = []
     problems: list[str] = []
+
+
+class RenderSettingsReport(msgspec.Struct, kw_only=True):
+    """`mediaopt render settings --json`: every output the projects declare, and the
+    project files that could not be read (a corrupt script declares nothing we can see)."""
+
+    outputs: list[DeclaredOutput] = []
+    problems: list[FileProblem] = []
+    """Project files that could not be read, each with its reason."""

@@ -12,6 +12,16 @@ class FileProblem(msgspec.Struct, kw_only=True, frozen=True):
     reason: str
 
 
+class ScannedRoot(msgspec.Struct, kw_only=True, frozen=True):
+    """A folder a scan was given: commands run without --root look under these."""
+
+    path: str
+    first_scanned: float
+    """When a scan of it first began (seconds since the epoch)."""
+    last_scanned: float | None = None
+    """When its last complete scan finished; None when no scan of it has finished."""
+
+
 class ScanSummary(msgspec.Struct, kw_only=True):
     roots: list[str]
     catalog: str

@@ -9,6 +9,7 @@ from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.lineage.report import lineage_in
 from mediaopt.engine.model import LineageReport, OrphanReport, ProjectsReport
 from mediaopt.engine.production.session import open_session
+from mediaopt.engine.progress import Progress
 from mediaopt.engine.projects.orphans import orphans_in
 from mediaopt.engine.projects.summary import summarise_projects
 from mediaopt.engine.refs.config import DEFAULT_DORMANT_DAYS, DEFAULT_GRACE_DAYS, Settings
@@ -70,6 +71,7 @@ def find_orphans(
     now: float | None = None,
     unreadable_scope_depth: int | None = None,
     only_projects: bool = False,
+    progress: Progress | None = None,
 ) -> OrphanReport:
     """The orphan report for `roots`. Every project file under the roots is read, and the
     named `projects` too (always active); with `only_projects`, the named ones alone, and
@@ -84,5 +86,8 @@ def find_orphans(
         dormant_days=dormant_days,
         now=now,
         only_projects=only_projects,
+        progress=progress,
     )
+    if progress is not None:
+        progress.phase("checking orphan candidates on disk")
     return orphans_in(session, grace_days=grace_days, unreadable_scope_depth=unreadable_scope_depth)

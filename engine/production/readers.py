@@ -70,7 +70,7 @@ def read_project(path: str | os.PathLike[str]) -> Project:
 class _Worker:
     def __init__(self) -> None:
         ctx = multiprocessing.get_context("fork")
-        self.conn, child = ctx.Pipe()
+        self.pipe, child = ctx.Pipe()
         self.generation = generation()
         self.owner = os.getpid()
         self.process = ctx.Process(
@@ -86,11 +86,11 @@ class _Worker:
 
     def read(self, path: str) -> Project:
         try:
-            self.conn.send((path, os.getcwd()))
-            if not self.conn.poll(READ_SECONDS):
+            self.pipe.send((path, os.getcwd()))
+            if not self.pipe.poll(READ_SECONDS):
                 self.stop()
                 return _failed(path, f"still reading after {READ_SECONDS:g} s; stopped")
-            return _decode(self.conn.recv_bytes())
+            return _decode(self.pipe.recv_bytes())
         except (EOFError, OSError):
             self.process.join(1)
             code = self.process.exitcode
@@ -100,7 +100,7 @@ class _Worker:
         with contextlib.suppress(Exception):
             self.process.kill()
             self.process.join(1)
-        self.conn.close()
+        self.pipe.close()
 
 
 _worker: _Worker | None = None

@@ -14,6 +14,7 @@ from mediaopt.engine.lineage.jobs import job_edges
 from mediaopt.engine.lineage.perceptual import cached_prints, fingerprint_missing, perceptual_edges
 from mediaopt.engine.model import FileProblem, Project, RenderJob
 from mediaopt.engine.production.readers import project_extensions, project_kind, read_project
+from mediaopt.engine.progress import NullProgress, Progress
 from mediaopt.engine.refs.config import DEFAULT_DORMANT_DAYS
 from mediaopt.engine.refs.index import CatalogIndex
 from mediaopt.engine.refs.pathmap import PathMap
@@ -28,7 +29,8 @@ def discover_projects(
     """Project files under the roots that a reader knows: from the catalog, and from the
     folders as they are now, since a cut saved after the last scan is in use too. Folders
     that cannot be listed are added to `unlisted`: a project in one is unknown."""
-    found = {e.path for e in index.under(roots) if e.sequence is None and _kind(e.path)}
+    named = index.named_under(roots, project_extensions())
+    found = {path for path, kind in named if kind != "sequence" and _kind(path)}
     found.update(p for p in unscanned_projects(roots, unlisted) if p not in index.by_path)
     return sorted(found)
 
@@ -77,6 +79,7 @@ def read_projects(
     dormant_days: float,
     now: float | None = None,
     named: Iterable[str] = (),
+    progress: Progress | None = None,
 ) -> list[ResolvedProject]:
     """Read and resolve each project, and every project file they reference in turn (a
     timeline nesting another, an AAF composing AAFs): what a nested project uses is used
@@ -95,6 +98,8 @@ def read_projects(
             read_project(path), path, index, path_map, dormant_days, now, path in explicit
         )
         read[path] = rp
+        if progress is not None:
+            progress.advance(1)
         nested[path] = _nested_projects(rp, index)
         queue += [n for n in nested[path] if n not in read]
     # What a nested project uses is used by its parent, so it is as active as the parent,
@@ -131,6 +136,7 @@ def open_session(
     jobs: list[RenderJob] | None = None,
     fingerprint: bool = False,
     only_projects: bool = False,
+    progress: Progress | None = None,
 ) -> Session:
     """Index the catalog, read the project files found under the roots and the named
     `projects` (always active; with `only_projects`, those alone: the session is then
@@ -138,7 +144,9 @@ def open_session(
 
     Given a Catalog (not an index), lineage also uses its recorded render jobs (unless
     `jobs` are given) and its cached video fingerprints; `fingerprint` first decodes
-    sampled frames of the movies and sequences under the roots that have none."""
+    sampled frames of the movies and sequences under the roots that have none.
+    `progress` hears of each project read and each file fingerprinted."""
+    progress = progress or NullProgress()
     index = catalog if isinstance(catalog, CatalogIndex) else CatalogIndex.from_catalog(catalog)
     db = catalog if isinstance(catalog, Catalog) else None
     roots = [os.path.abspath(r) for r in roots]
@@ -149,12 +157,22 @@ def open_session(
     unlisted: list[FileProblem] = []
     # A named project adds to those found: naming one cut must not hide another active
     # cut under the roots, whose media would then be called orphans.
+    progress.phase("finding projects")
     found = [] if restricted else discover_projects(index, roots, unlisted)
     paths = list(dict.fromkeys([*named, *found]))
-    read = read_projects(paths, index, path_map, dormant_days=dormant_days, now=now, named=named)
+    progress.phase("reading projects", total=len(paths))
+    read = read_projects(
+        paths,
+        index,
+        path_map,
+        dormant_days=dormant_days,
+        now=now,
+        named=named,
+        progress=progress,
+    )
     # Inference runs per root: reel and clip names (A001C003) recur on every production,
     # so a match between two shows' roots is a coincidence, not a derivation.
-    edges = [edge for root in roots for edge in infer_edges(index.under([root]))]
+    edges = [edge for root in roots for edge in infer_edges(index.entries_under([root]))]
     for rp in read:
         edges += project_edges(rp.project, rp.resolutions)
         edges += export_edges(rp.project, rp.resolutions, index)
@@ -165,9 +183,17 @@ def open_session(
     problems: list[FileProblem] = []
     if db is not None:
         if fingerprint:
-            problems = fingerprint_missing(db, roots)
-        linked = {frozenset((e.source, e.derivative)) for e in edges}
-        edges += perceptual_edges(index.under(roots), cached_prints(db, roots), linked)
+            problems = fingerprint_missing(db, roots, progress=progress)
+        prints = cached_prints(db, roots)
+        # Only pairs that both have a print can be linked by pictures: the set stays as
+        # small as the prints, not as large as the edges.
+        linked = {
+            frozenset((e.source, e.derivative))
+            for e in edges
+            if e.source in prints and e.derivative in prints
+        }
+        printed = (index.by_path.get(path) for path in sorted(prints))
+        edges += perceptual_edges((e for e in printed if e is not None), prints, linked)
     return Session(
         index=index,
         roots=roots,

@@ -47,7 +47,7 @@ def orphans_in(
     grace_days: float = DEFAULT_GRACE_DAYS,
     unreadable_scope_depth: int | None = None,
 ) -> OrphanReport:
-    return classify(
+    report = classify(
         session.index,
         session.roots,
         session.projects,
@@ -58,6 +58,10 @@ def orphans_in(
         unlisted=session.unlisted,
         restricted_to=session.restricted_to,
     )
+    # Unreadable projects and unlistable folders are both inputs that could not be read:
+    # the command's exit status says so (1), as it lists them.
+    report.problems = [*session.reading_problems(), *report.unlisted_folders]
+    return report
 
 
 def classify(
@@ -105,7 +109,7 @@ def classify(
         e.derivative: e for e in edges if e.kind in _REGENERABLE_KINDS and e.source in referenced
     }
     listings = FolderListings()
-    for entry in sorted(index.under(roots), key=lambda e: e.path):
+    for entry in index.under(roots):  # in path order, streamed
         if entry.kind not in MEDIA_KINDS:
             continue
         if entry.path in referenced:

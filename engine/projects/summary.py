@@ -18,7 +18,10 @@ def summarise_projects(
     dormant_days: float = DEFAULT_DORMANT_DAYS,
 ) -> ProjectsReport:
     report = ProjectsReport(
-        roots=session.roots, dormant_days=dormant_days, restricted_to=session.restricted_to
+        roots=session.roots,
+        dormant_days=dormant_days,
+        restricted_to=session.restricted_to,
+        problems=session.reading_problems(),
     )
     for rp in session.projects:
         report.projects.append(_from_project(rp, session, dormant_days))
@@ -46,10 +49,9 @@ def _from_project(rp: ResolvedProject, session: Session, dormant_days: float) ->
         errors=project.errors,
         last_activity=rp.mtime or None,
     )
-    for path in sorted(rp.assets):
-        entry = session.index.by_path.get(path)
-        if entry is not None:
-            _add(summary, entry)
+    used = session.index.entries_at(rp.assets)
+    for path in sorted(used):
+        _add(summary, used[path])
     _set_status(summary, session.now, dormant_days, always_active=rp.explicit)
     return summary
 

@@ -76,9 +76,8 @@ def resolve_project(
         mtime = 0.0
         if not project.errors:
             project.errors = [f"{path}: {exc.strerror}"]
-    times = [mtime] + [
-        index.by_path[a].mtime for r in resolutions for a in r.assets if a in index.by_path
-    ]
+    used = index.entries_at(a for r in resolutions for a in r.assets)
+    times = [mtime] + [entry.mtime for entry in used.values()]
     last = max(times)
     return ResolvedProject(
         project=project,
@@ -107,3 +106,14 @@ class Session(msgspec.Struct, kw_only=True):
     unlisted: list[FileProblem] = []
     """Folders under the roots that could not be listed: a project in one is unknown, so
     what it could reference is in doubt."""
+
+    def reading_problems(self) -> list[FileProblem]:
+        """What could not be read: each unreadable project file (with its first error),
+        then the files that could not be fingerprinted. Every report built on a session
+        carries these as its `problems`."""
+        unreadable = [
+            FileProblem(path=rp.project.path, reason=rp.project.errors[0])
+            for rp in self.projects
+            if rp.failed
+        ]
+        return [*unreadable, *self.problems]

@@ -14,26 +14,16 @@ import time
 import msgspec
 
 from mediaopt.engine.catalog import Catalog
-from mediaopt.engine.model import Asset, AssetStatus, RenderJob
+from mediaopt.engine.model import Asset, AssetStatus, RenderJob, notation
 from mediaopt.engine.scan import assemble
 from mediaopt.engine.scan.probe import probe_file
 from mediaopt.engine.scan.sequences import group_sequences
 from mediaopt.engine.scan.walk import Walker
 
-_encode = msgspec.json.Encoder().encode
-_decode = msgspec.json.Decoder(RenderJob).decode
-
-# Farm and renderer frame tokens, normalised to one `#` per digit.
-_PRINTF = re.compile(r"%0?(\d*)d")
-_HOUDINI = re.compile(r"\$F(\d?)")
-_BLENDER_OR_NUKE = re.compile(r"@+|#+")
-
 
 def normalise_pattern(pattern: str) -> str:
     """`beauty.%04d.exr`, `beauty.@@@@.exr`, `beauty.$F4.exr` -> `beauty.####.exr`."""
-    text = _PRINTF.sub(lambda m: "#" * int(m.group(1) or 1), pattern)
-    text = _HOUDINI.sub(lambda m: "#" * int(m.group(1) or 1), text)
-    return _BLENDER_OR_NUKE.sub(lambda m: "#" * len(m.group(0)), text)
+    return notation.hashes(pattern)
 
 
 def parse_frames(text: str | None) -> list[int]:
@@ -76,20 +66,12 @@ def post_job(job: RenderJob, catalog: Catalog) -> RenderJob:
 
 
 def store_job(job: RenderJob, catalog: Catalog) -> None:
-    catalog.conn.execute(
-        "INSERT INTO render_jobs (farm, job_id, output_asset, finished, record)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT(farm, job_id) DO UPDATE SET"
-        " output_asset = excluded.output_asset, finished = excluded.finished,"
-        " record = excluded.record",
-        (job.farm, job.job_id, job.output_asset, job.finished or 0.0, _encode(job)),
-    )
+    catalog.render_jobs.put(job)
 
 
 def render_jobs(catalog: Catalog) -> list[RenderJob]:
-    """Every recorded job, oldest first (jobs are few next to frames: a facility posts
-    thousands a day, not millions)."""
-    rows = catalog.conn.execute("SELECT record FROM render_jobs ORDER BY finished, id")
-    return [_decode(r[0]) for (r) in rows]
+    """Every recorded job, oldest first."""
+    return catalog.render_jobs.all()
 
 
 def jobs_by_output(catalog: Catalog) -> dict[str, RenderJob]:

@@ -108,7 +108,8 @@ def psnr(reference: np.ndarray, test: np.ndarray, peak: float = 1.0) -> float:
     # summed in float64: a float64 copy of a 2K RGBA frame cost more than the sum.
     diff = np.subtract(reference, test, dtype=np.float32)
     mse = float(np.mean(np.square(diff, out=diff), dtype=np.float64))
-    return float("inf") if mse == 0 else 10.0 * np.log10(peak * peak / mse)
+    # A Python float, not numpy's float64: the value lands in records printed as JSON.
+    return float("inf") if mse == 0 else float(10.0 * np.log10(peak * peak / mse))
 
 
 class SsimReference:

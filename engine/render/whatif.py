@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from scipy import stats
 
+from mediaopt.engine.fingerprint.errors import MediaDecodeError
 from mediaopt.engine.model import Asset, AssetKind, Recommendation, WhatIfCandidate
 from mediaopt.engine.progress import NullProgress, Progress
 from mediaopt.engine.render import codecs, reencode
@@ -81,8 +82,10 @@ def what_if(
             kept_sizes.append(size)
         except RuntimeError as exc:
             problems.append(f"frame {frame} skipped: {exc}")
-    if not decoded:
-        raise ValueError(f"{asset.path}: no sample frame could be decoded ({'; '.join(problems)})")
+    if not decoded:  # the files' problem (exit status 1), not the user's
+        raise MediaDecodeError(
+            asset.path, f"no sample frame could be decoded ({'; '.join(problems)})"
+        )
     fmt = asset.format or ""
     tried = (
         [codecs.candidate_named(n, fmt) for n in candidates]
@@ -265,8 +268,9 @@ def _candidate(asset, trial, sizes, target) -> WhatIfCandidate:
         saved_bytes=asset.bytes - estimate,
         saved_fraction=round(1.0 - estimate / asset.bytes, 4) if asset.bytes else 0.0,
         lossless=exact,
-        psnr_db=round(worst_psnr, 2) if lossy and math.isfinite(worst_psnr) else None,
-        ssim=round(worst_ssim, 5) if lossy else None,
+        # float(): a NumPy scalar here would not encode as JSON.
+        psnr_db=round(float(worst_psnr), 2) if lossy and math.isfinite(worst_psnr) else None,
+        ssim=round(float(worst_ssim), 5) if lossy else None,
         data_passes_exact=data_exact,
         acceptable=acceptable,
         note=None if data_exact else "changes data passes (depth, position, normals, IDs)",

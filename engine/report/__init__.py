@@ -7,11 +7,21 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from mediaopt.engine.catalog import Catalog
-from mediaopt.engine.report.catalog import catalog_section
+from mediaopt.engine.production.record import ProductionRecord
+from mediaopt.engine.report.catalog import catalog_section, summary_section
 from mediaopt.engine.report.html import render_html, write_html
 from mediaopt.engine.report.model import Figure, Report, Section, Table
 
-__all__ = ["Figure", "Report", "Section", "Table", "build_report", "render_html", "write_html"]
+__all__ = [
+    "Figure",
+    "Report",
+    "Section",
+    "Table",
+    "build_report",
+    "production_report",
+    "render_html",
+    "write_html",
+]
 
 
 def build_report(
@@ -28,4 +38,17 @@ def build_report(
         generated=now,
         catalog=str(Path(catalog.path)),
         sections=[catalog_section(catalog, under=under), *extra],
+    )
+
+
+def production_report(record: ProductionRecord, *, title: str = "Storage report") -> Report:
+    """Every section of a production record, in reading order: catalog, projects,
+    orphans, lineage, duplicates, render storage, bandwidth, and what could not be read."""
+    from mediaopt.engine.report.production import record_sections
+
+    return Report(
+        title=title,
+        generated=record.generated,
+        catalog=record.catalog_path,
+        sections=[summary_section(record.catalog), *record_sections(record)],
     )

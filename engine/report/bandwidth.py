@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mediaopt.engine.model import CheckReport
+from mediaopt.engine.model import CheckReport, NeedReport
 from mediaopt.engine.report.model import Figure, Section, Table
 
 
@@ -58,4 +58,39 @@ def bandwidth_section(check: CheckReport, title: str = "Bandwidth: will it work"
         ],
         notes=list(check.need.problems),
         figures=figures,
+    )
+
+
+def need_section(need: NeedReport, title: str | None = None) -> Section:
+    """What each workflow needs from storage, without a measurement to judge it by."""
+    workflows = need.workflows
+    heaviest = max(workflows, key=lambda w: w.bytes_per_s, default=None)
+    summary = (
+        f"{len(need.assets) or 'A timeline of'} media need up to "
+        f"{heaviest.bytes_per_s / 1e6:.1f} MB/s ({heaviest.workflow}). The storage was not "
+        "measured (`mediaopt bandwidth check` or `report --measure-bandwidth` judges it)."
+        if heaviest is not None
+        else "No workflow plays this media."
+    )
+    return Section(
+        title=title or f"Bandwidth: {need.subject}",
+        summary=summary,
+        headline={"Peak need": f"{heaviest.bytes_per_s / 1e6:.1f} MB/s"} if heaviest else {},
+        tables=[
+            Table(
+                columns=["workflow", "needs", "average", "file opens/s", "streams", "peak at"],
+                rows=[
+                    [
+                        w.workflow,
+                        f"{w.bytes_per_s / 1e6:.1f} MB/s",
+                        f"{w.average_bytes_per_s / 1e6:.1f} MB/s",
+                        f"{w.file_opens_per_s:.0f}",
+                        str(w.streams),
+                        w.peak_timecode or "",
+                    ]
+                    for w in workflows
+                ],
+            )
+        ],
+        notes=list(need.problems),
     )

@@ -6,6 +6,7 @@ import datetime
 from pathlib import Path
 
 from mediaopt.engine.model import LineageReport, OrphanReport, ProjectsReport
+from mediaopt.engine.production.record import ProductionRecord
 from mediaopt.engine.report.model import Section, Table
 from mediaopt.engine.units import human_bytes
 
@@ -113,3 +114,61 @@ def _day(seconds: float | None) -> str:
     if seconds is None:
         return "-"
     return datetime.datetime.fromtimestamp(seconds).date().isoformat()
+
+
+def record_sections(record: ProductionRecord) -> list[Section]:
+    """The sections after the catalog's, one per part of the record, each present even
+    when it found nothing (a reader sees that it was looked for)."""
+    from mediaopt.engine.report.bandwidth import bandwidth_section, need_section
+    from mediaopt.engine.report.dupes import dupes_section
+    from mediaopt.engine.report.render import render_section
+
+    pictures = _pictures(record)
+    sections = [
+        projects_section(record.projects),
+        orphans_section(record.orphans),
+        lineage_section(record.lineage),
+        dupes_section(record.duplicates, pictures),
+    ]
+    renders = [r for r in record.render if r.renders] or record.render[:1]
+    for analysis in renders:
+        what_if = record.render_what_if
+        if what_if is not None and not (
+            analysis.under and what_if.sequence.startswith(analysis.under)
+        ):
+            what_if = None
+        section = render_section(analysis, what_if)
+        if len(renders) > 1:
+            section.title = f"Render storage: {analysis.under}"
+        sections.append(section)
+    checked = {c.need.subject for c in record.bandwidth_checks}
+    for check in record.bandwidth_checks:
+        sections.append(
+            bandwidth_section(check, title=f"Bandwidth: will it work ({check.need.subject})")
+        )
+    sections += [need_section(n) for n in record.bandwidth if n.subject not in checked]
+    if not record.bandwidth and not record.bandwidth_checks:
+        sections.append(Section(title="Bandwidth", summary="No playable media under the roots."))
+    sections.append(problems_section(record.problems))
+    return sections
+
+
+def problems_section(problems: list[str]) -> Section:
+    return Section(
+        title="Problems",
+        summary=f"{len(problems)} things could not be read or analysed; the rest of the "
+        "analysis went on without them."
+        if problems
+        else "Everything was read.",
+        headline={"Problems": str(len(problems))},
+        tables=[Table(columns=["part", "problem"], rows=[p.split(": ", 1) for p in problems])]
+        if problems
+        else [],
+    )
+
+
+def _pictures(record: ProductionRecord) -> list[str]:
+    if not record.options.pictures:
+        return []
+    folder = Path(record.options.pictures) / "comparisons"
+    return sorted(str(p) for p in folder.glob("*.png")) if folder.is_dir() else []

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import msgspec
 import xxhash
 
 from mediaopt.engine.model import Asset, AssetKind, AssetStatus, FrameSequence
-from mediaopt.engine.scan.sequences import FrameGroup
-from mediaopt.engine.scan.walk import FileEntry
+
+if TYPE_CHECKING:  # annotations only: `info` on one file needs no sequence grouping
+    from mediaopt.engine.scan.sequences import FrameGroup
+    from mediaopt.engine.scan.walk import FileEntry
 
 
 def display_path(path: str) -> tuple[str, str | None]:

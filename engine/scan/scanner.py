@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import select
-import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -22,17 +20,19 @@ import msgspec
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.model import Asset, AssetKind, AssetStatus, FileProblem, ScanSummary
 from mediaopt.engine.progress import NullProgress, Progress
-from mediaopt.engine.scan import assemble
+from mediaopt.engine.scan import assemble, stills
 from mediaopt.engine.scan.errors import ScanError
-from mediaopt.engine.scan.lowimpact import be_gentle
-from mediaopt.engine.scan.probe import probe_file
 from mediaopt.engine.scan.sequences import FrameGroup, group_sequences
 from mediaopt.engine.scan.walk import FileEntry, Walker
+from mediaopt.engine.scan.worker import PRELOAD, init_worker, probe_jobs, probe_many
 
 _FLUSH_ROWS = 256
 _FLUSH_SECONDS = 1.0
-_IN_FLIGHT_PER_WORKER = 8
-
+_IN_FLIGHT_PER_WORKER = 4
+_BATCH = 8
+"""Jobs sent to a worker in one task. A task is a round trip through the pool's queues
+with its pickles: with one file per task that was a third of a short clip's CPU. After a
+worker crash the lost jobs go again one per task, so a crashing file costs only itself."""
 
 PROBE_SECONDS = 30.0
 """Time a worker gets for one job's header probes before it is killed. A probe takes
@@ -41,63 +41,13 @@ damaged MP4 headers (found by tests/engine/scan/test_probe_fuzz.py), where no Py
 timeout can reach it."""
 
 
-def _die_with_scan(scan_pid: int) -> None:
-    """End this worker when the scanning process ends, however it ends (SIGKILL, the OOM
-    killer). Nothing else would: the worker waits on a job queue whose writing end it
-    holds itself, and it keeps the fork server alive by holding its pipe. A thread waits
-    on a pidfd of the scan (Linux 5.3+), else checks on it twice a second."""
-    import threading
+class _Split(msgspec.Struct):
+    """A numbered run that its probed frames showed to be photographs (see stills.py):
+    those frames as file assets, and the other files, to plan one by one."""
 
-    def watch() -> None:
-        try:
-            fd = os.pidfd_open(scan_pid)
-        except ProcessLookupError:
-            os._exit(1)
-        except (AttributeError, OSError):
-            while _alive(scan_pid):
-                time.sleep(0.5)
-            os._exit(1)
-        select.select([fd], [], [])  # readable once the process has exited
-        os._exit(1)
-
-    threading.Thread(target=watch, name="mediaopt-watch-scan", daemon=True).start()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def probe_many(paths: list[str], low_impact: bool) -> list[Asset]:
-    return [probe_file(p, low_impact=low_impact) for p in paths]
-
-
-def _probe_in_worker(paths: list[str], low_impact: bool) -> list[Asset]:
-    # SIGALRM with its default action ends the worker even inside native code; the pool
-    # then breaks, and _recover treats the job like a crash.
-    signal.setitimer(signal.ITIMER_REAL, _worker_seconds)
-    try:
-        return probe_many(paths, low_impact)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-
-
-_worker_seconds = PROBE_SECONDS
-
-
-def _init_worker(low_impact: bool, seconds: float = PROBE_SECONDS, scan_pid: int = 0) -> None:
-    global _worker_seconds
-    _worker_seconds = max(0.05, seconds)
-    signal.signal(signal.SIGALRM, signal.SIG_DFL)
-    if scan_pid:
-        _die_with_scan(scan_pid)
-    if low_impact:
-        be_gentle()
+    probed: list[tuple[Asset, str]]
+    rest: list[FileEntry]
+    known: dict
 
 
 class _Job(msgspec.Struct):
@@ -105,7 +55,7 @@ class _Job(msgspec.Struct):
     identity: str
     key: str | None
     paths: list[str]
-    build: Callable[[list[Asset]], Asset]
+    build: Callable[[list[Asset]], Asset | _Split]
     attempts: int = 0
 
 
@@ -115,58 +65,80 @@ class _Prober:
     def __init__(self, workers: int, low_impact: bool):
         self.workers = workers
         self.low_impact = low_impact
-        self.pending: dict[Future, _Job] = {}
+        self.pending: dict[Future, list[_Job]] = {}
+        self.batch: list[_Job] = []
+        self.ready: list[tuple[_Job, list[Asset]]] = []
+        """Results decided outside a task: files that crashed a worker twice."""
         self._pool = self._new_pool() if workers > 0 else None
 
     def _new_pool(self) -> ProcessPoolExecutor:
         # forkserver: the walker's threads are running, and fork() with threads is unsafe.
         ctx = multiprocessing.get_context("forkserver")
-        # Import the probers (OpenImageIO, MediaInfo: ~0.3 s CPU) once in the fork server
-        # rather than in every worker. `__main__` is the standard library's default; the
-        # CLI's __main__ happens to import them, a host's or a script's need not.
-        ctx.set_forkserver_preload(["__main__", __name__])
+        # Import the probers (OpenImageIO, MediaInfo) once in the fork server rather than
+        # in every worker, and nothing else: the worker module imports only the probes.
+        # `__main__` is preloaded too (the standard library's default), so that workers do
+        # not each import it again; the CLI's imports no engine.
+        ctx.set_forkserver_preload(["__main__", *PRELOAD])
         return ProcessPoolExecutor(
             self.workers,
             mp_context=ctx,
-            initializer=_init_worker,
+            initializer=init_worker,
             initargs=(self.low_impact, PROBE_SECONDS, os.getpid()),
         )
 
     def submit(self, job: _Job) -> list[tuple[_Job, list[Asset]]]:
         if self._pool is None:
             return [(job, probe_many(job.paths, self.low_impact))]
-        self.pending[self._pool.submit(_probe_in_worker, job.paths, self.low_impact)] = job
+        self.batch.append(job)
+        # Idle workers get what there is; busy ones get full batches.
+        if len(self.batch) >= _BATCH or len(self.pending) < self.workers:
+            self._send(self.batch)
+            self.batch = []
         if len(self.pending) >= self.workers * _IN_FLIGHT_PER_WORKER:
             return self.collect(block=True)
         return self.collect(block=False)
 
+    def _send(self, jobs: list[_Job]) -> None:
+        assert self._pool is not None
+        try:
+            future = self._pool.submit(probe_jobs, [j.paths for j in jobs], self.low_impact)
+        except BrokenProcessPool:
+            # A worker died since the last collect: recover what was in flight first.
+            self.ready.extend(self._recover([]))
+            future = self._pool.submit(probe_jobs, [j.paths for j in jobs], self.low_impact)
+        self.pending[future] = jobs
+
     def collect(self, *, block: bool) -> list[tuple[_Job, list[Asset]]]:
+        results, self.ready = self.ready, []
         if not self.pending:
-            return []
+            return results
         done, _ = wait(
             list(self.pending), timeout=None if block else 0, return_when=FIRST_COMPLETED
         )
-        results = []
         for future in done:
-            job = self.pending.pop(future, None)
-            if job is None:
+            jobs = self.pending.pop(future, None)
+            if jobs is None:
                 continue  # lost with a crashed worker and already resubmitted by _recover
             try:
-                results.append((job, future.result()))
+                results.extend(zip(jobs, future.result(), strict=True))
             except BrokenProcessPool:
-                results.extend(self._recover(job))
+                results.extend(self._recover(jobs))
         return results
 
     def drain(self) -> list[tuple[_Job, list[Asset]]]:
-        results = []
+        if self.batch:
+            self._send(self.batch)
+            self.batch = []
+        results = self.collect(block=False)
         while self.pending:
             results.extend(self.collect(block=True))
         return results
 
-    def _recover(self, job: _Job) -> list[tuple[_Job, list[Asset]]]:
+    def _recover(self, jobs: list[_Job]) -> list[tuple[_Job, list[Asset]]]:
         """A worker died (a native parser crashed). Every job in flight is lost with it;
-        run them again, and a job that kills a worker twice is a file that crashes it."""
-        lost = [job, *self.pending.values()]
+        run them again, one per task, and a job that kills a worker twice is a file that
+        crashes it."""
+        lost = [*jobs, *(job for batch in self.pending.values() for job in batch)]
         self.pending.clear()
         assert self._pool is not None
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -177,8 +149,7 @@ class _Prober:
             if item.attempts >= 2:
                 suspects.append(item)
             else:
-                pool = self._pool
-                self.pending[pool.submit(_probe_in_worker, item.paths, self.low_impact)] = item
+                self._send([item])
         return self._one_by_one(suspects)
 
     def _one_by_one(self, jobs: list[_Job]) -> list[tuple[_Job, list[Asset]]]:
@@ -189,9 +160,8 @@ class _Prober:
         for job in jobs:
             assert pool is not None
             try:
-                results.append(
-                    (job, pool.submit(_probe_in_worker, job.paths, self.low_impact).result())
-                )
+                (assets,) = pool.submit(probe_jobs, [job.paths], self.low_impact).result()
+                results.append((job, assets))
             except BrokenProcessPool:
                 results.append((job, [_crashed(p) for p in job.paths]))
                 pool.shutdown(wait=False, cancel_futures=True)
@@ -315,8 +285,9 @@ def scan(
                 continue
             summary.files_seen += len(listing.files)
             for job in _plan_folder(listing.path, listing.files, catalog, writer):
-                _finish(prober.submit(job), writer, summary)
-        _finish(prober.drain(), writer, summary)
+                _settle(prober, prober.submit(job), writer, summary)
+        while results := prober.drain():
+            _settle(prober, results, writer, summary)
         writer.flush()
     finally:
         prober.close()
@@ -340,11 +311,34 @@ def _report_kept_errors(
             progress.problem(path, reason)
 
 
-def _finish(results: list[tuple[_Job, list[Asset]]], writer: _Writer, summary: ScanSummary):
+def _settle(
+    prober: _Prober, results: list[tuple[_Job, list[Asset]]], writer: _Writer, summary: ScanSummary
+) -> None:
+    """Write what the probes built; a run that proved to be photographs has its other
+    files probed one by one, as the single files they are."""
+    follow = _finish(results, writer, summary)
+    while follow:
+        follow += _finish(prober.submit(follow.pop()), writer, summary)
+
+
+def _finish(
+    results: list[tuple[_Job, list[Asset]]], writer: _Writer, summary: ScanSummary
+) -> list[_Job]:
+    follow: list[_Job] = []
     for job, probes in results:
         summary.probed += len(probes)
         summary.probed_bytes_read += sum(p.probed_bytes or 0 for p in probes)
-        writer.add(job.build(probes), job.folder, job.identity, job.key)
+        built = job.build(probes)
+        if isinstance(built, Asset):
+            writer.add(built, job.folder, job.identity, job.key)
+            continue
+        for asset, identity in built.probed:
+            writer.add(asset, job.folder, identity, identity)
+        for entry in built.rest:
+            planned = _plan_single(entry, job.folder, built.known, writer)
+            if planned is not None:
+                follow.append(planned)
+    return follow
 
 
 def _plan_folder(folder: str, files: list[FileEntry], catalog: Catalog, writer: _Writer):
@@ -352,27 +346,46 @@ def _plan_folder(folder: str, files: list[FileEntry], catalog: Catalog, writer: 
     known = catalog.identities_in(assemble.display_path(folder)[0])
     display_folder = assemble.display_path(folder)[0]
     singles, groups = group_sequences(files)
-    for entry in singles:
-        path = assemble.display_path(entry.path)[0]
-        if entry.problem is not None:
-            identity = f"problem:{entry.problem}"
-            if known.get(path, ("",))[0] == identity:
-                writer.keep(path, 0)
-            else:
-                writer.add(assemble.problem_asset(entry), display_folder, identity, None)
-            continue
-        if known.get(path, ("",))[0] == entry.identity:
-            writer.keep(path, entry.size)
-            continue
-        yield _Job(
-            display_folder,
-            entry.identity,
-            entry.identity,
-            [entry.path],
-            lambda probes: assemble.file_asset(probes[0]),
-        )
     for group in groups:
-        yield from _plan_sequence(group, display_folder, known, catalog, writer)
+        if _photographs_before(group, known):
+            singles.extend(entry for _, entry in group.frames)
+        else:
+            yield from _plan_sequence(group, display_folder, known, catalog, writer)
+    for entry in singles:
+        job = _plan_single(entry, display_folder, known, writer)
+        if job is not None:
+            yield job
+
+
+def _plan_single(entry: FileEntry, folder: str, known: dict, writer: _Writer) -> _Job | None:
+    path = assemble.display_path(entry.path)[0]
+    if entry.problem is not None:
+        identity = f"problem:{entry.problem}"
+        if known.get(path, ("",))[0] == identity:
+            writer.keep(path, 0)
+        else:
+            writer.add(assemble.problem_asset(entry), folder, identity, None)
+        return None
+    if known.get(path, ("",))[0] == entry.identity:
+        writer.keep(path, entry.size)
+        return None
+    return _Job(
+        folder,
+        entry.identity,
+        entry.identity,
+        [entry.path],
+        lambda probes: assemble.file_asset(probes[0]),
+    )
+
+
+def _photographs_before(group: FrameGroup, known: dict) -> bool:
+    """The catalog holds the run's first two files, unchanged, as files of their own:
+    an earlier scan found them to be photographs, and nothing since says otherwise (a
+    lone first frame of a render in progress is one file, never two)."""
+    return all(
+        known.get(assemble.display_path(entry.path)[0], ("",))[0] == entry.identity
+        for _, entry in group.frames[:2]
+    )
 
 
 def _plan_sequence(group: FrameGroup, folder: str, known: dict, catalog: Catalog, writer: _Writer):
@@ -394,5 +407,16 @@ def _plan_sequence(group: FrameGroup, folder: str, known: dict, catalog: Catalog
         identity,
         key,
         [e.path for e in targets],
-        lambda probes, g=group: assemble.sequence_asset(g, probes),
+        lambda probes, g=group: _sequence_or_photographs(g, targets, probes, known),
     )
+
+
+def _sequence_or_photographs(
+    group: FrameGroup, targets: list[FileEntry], probes: list[Asset], known: dict
+) -> Asset | _Split:
+    frames = [next(f for f, e in group.frames if e is t) for t in targets]
+    if not stills.photographs(frames, probes):
+        return assemble.sequence_asset(group, probes)
+    probed = [(assemble.file_asset(p), t.identity) for p, t in zip(probes, targets, strict=True)]
+    rest = [e for _, e in group.frames if all(e is not t for t in targets)]
+    return _Split(probed=probed, rest=rest, known=known)

@@ -2,7 +2,8 @@
 
 Only still-image extensions collapse: numbered movies (`A001_C002.mov`, `A001_C003.mov`)
 are separate clips, not frames. Version numbers (`comp_v001.exr`, `comp_v002.exr`) are
-not frame numbers either.
+not frame numbers either, nor are stills-camera names (`IMG_1234.jpg`, see stills.py);
+whether a run with EXIF is photographs is decided after its first frame is probed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,11 @@ import fileseq
 import msgspec
 
 from mediaopt.engine.scan.probe.signature import IMAGE_EXTENSIONS
+from mediaopt.engine.scan.stills import (
+    EXIF_EXTENSIONS,
+    STILLS_ONLY_EXTENSIONS,
+    camera_named,
+)
 from mediaopt.engine.scan.walk import FileEntry
 
 _SEPARATORS = "._-"
@@ -47,6 +53,7 @@ def group_sequences(files: Iterable[FileEntry]) -> tuple[list[FileEntry], list[F
             entry.problem is None
             and ext in IMAGE_EXTENSIONS
             and any(c.isdigit() for c in entry.name)
+            and not _still_by_name(entry.name, ext)
         ):
             candidates[entry.path] = entry
         else:
@@ -63,6 +70,13 @@ def group_sequences(files: Iterable[FileEntry]) -> tuple[list[FileEntry], list[F
     # Whatever did not form a sequence is a single file, however fileseq spelled it.
     singles.extend(e for p, e in candidates.items() if p not in grouped)
     return singles, groups
+
+
+def _still_by_name(name: str, ext: str) -> bool:
+    if ext in STILLS_ONLY_EXTENSIONS:
+        return True
+    # Only in formats cameras and phones write: `img_0001.exr` is a render's name.
+    return (ext in EXIF_EXTENSIONS or ext == "png") and camera_named(name)
 
 
 def _members(seq: fileseq.FileSequence, candidates: dict[str, FileEntry]) -> FrameGroup | None:

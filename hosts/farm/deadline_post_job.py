@@ -6,8 +6,16 @@ the `mediaopt` CLI is run on it. Nothing here can fail the job.
 """
 
 import os
+import shlex
 import subprocess
 import tempfile
+
+
+def _mediaopt() -> list:
+    """The mediaopt command line: MEDIAOPT_COMMAND (or the older MEDIAOPT), else PATH."""
+    return shlex.split(
+        os.environ.get("MEDIAOPT_COMMAND") or os.environ.get("MEDIAOPT") or "mediaopt"
+    )
 
 
 def __main__(*args):
@@ -33,7 +41,7 @@ def __main__(*args):
             with open(path, "w", encoding="utf-8") as f:
                 f.writelines(f"{k}={v}\n" for k, v in values.items())
         command = [
-            os.environ.get("MEDIAOPT", "mediaopt"),
+            *_mediaopt(),
             "farm",
             "post-job",
             "--from",

@@ -2,8 +2,16 @@
 Manager webhook relay) with the job's JSON as the Manager API returns it. Always exits 0."""
 
 import os
+import shlex
 import subprocess
 import sys
+
+
+def _mediaopt() -> list:
+    """The mediaopt command line: MEDIAOPT_COMMAND (or the older MEDIAOPT), else PATH."""
+    return shlex.split(
+        os.environ.get("MEDIAOPT_COMMAND") or os.environ.get("MEDIAOPT") or "mediaopt"
+    )
 
 
 def main() -> int:
@@ -11,7 +19,7 @@ def main() -> int:
         print("usage: flamenco_post_job.py JOB.json", file=sys.stderr)
         return 0
     command = [
-        os.environ.get("MEDIAOPT", "mediaopt"),
+        *_mediaopt(),
         "farm",
         "post-job",
         "--from",

@@ -3,12 +3,20 @@ CUE_SHOW, CUE_USER, CUE_RANGE ... in the environment; the output pattern is the 
 argument or MEDIAOPT_OUTPUT. Always exits 0."""
 
 import os
+import shlex
 import subprocess
 import sys
 
 
+def _mediaopt() -> list:
+    """The mediaopt command line: MEDIAOPT_COMMAND (or the older MEDIAOPT), else PATH."""
+    return shlex.split(
+        os.environ.get("MEDIAOPT_COMMAND") or os.environ.get("MEDIAOPT") or "mediaopt"
+    )
+
+
 def main() -> int:
-    command = [os.environ.get("MEDIAOPT", "mediaopt"), "farm", "post-job", "--from", "opencue"]
+    command = [*_mediaopt(), "farm", "post-job", "--from", "opencue"]
     if len(sys.argv) > 1:
         command += ["--output", sys.argv[1]]
     try:

@@ -1,17 +1,19 @@
-"""mediaopt for DaVinci Resolve: which media under the current project is unused.
+"""mediaopt for DaVinci Resolve: unused media, duplicates and bandwidth for the current
+project, printed to the Console, and the HTML report opened in the browser.
 
-Install: copy this file into Resolve's `Fusion/Scripts/Utility` folder (macOS:
-~/Library/Application Support/Blackmagic Design/DaVinci Resolve/Fusion/Scripts/Utility;
-Windows: %APPDATA%\\Blackmagic Design\\DaVinci Resolve\\Support\\Fusion\\Scripts\\Utility;
-Linux: ~/.local/share/DaVinciResolve/Fusion/Scripts/Utility), then run it from
-Workspace > Scripts > mediaopt_resolve. The report prints to Resolve's Console.
+Install: `mediaopt hosts install resolve` (or by hand: this file into Resolve's
+`Fusion/Scripts/Utility` folder, hosts/client.py as `Fusion/Modules/mediaopt/
+mediaopt_client.py`); see hosts/resolve/README.md. Run it from Workspace > Scripts >
+mediaopt_resolve. Nothing depends on a script UI toolkit (the free edition has none
+since 19.1).
 
-When mediaopt imports in Resolve's Python, its Resolve adapter reads the project in
-process and the report runs there. Otherwise (Resolve's Python is often another version
-than mediaopt's), this script records the answers of the scripting calls the adapter
-makes into a `.mediaopt-resolve.json` snapshot, with no interpretation of its own, and
-runs the `mediaopt` command on it. Only the standard library is used here, and nothing
-newer than Python 3.6, the oldest Resolve's README accepts.
+Each timeline is written by Resolve's own OTIO export (`Timeline.Export(path,
+resolve.EXPORT_OTIO)`, Resolve 18.5 and later); the media pool, and on older versions the
+timelines too, are read by walking the scripting API into a snapshot (the answers of the
+calls mediaopt's Resolve adapter makes, with no interpretation of its own). When mediaopt
+imports in Resolve's Python the adapter reads the project in process; otherwise the
+`mediaopt` command runs on the files written here. Only the standard library is used,
+and nothing newer than Python 3.6, the oldest Resolve's README accepts.
 
 Settings (environment): MEDIAOPT_ROOTS, storage roots to look for unused media in,
 separated by os.pathsep (default: the folders holding the project's media);
@@ -22,10 +24,9 @@ the catalog file, as for the command.
 import json
 import os
 import re
-import shlex
-import subprocess
 import sys
-from typing import Any, Dict, List, Optional
+import webbrowser
+from typing import Any, Dict, List, Optional, Tuple
 
 FORMAT = "mediaopt-resolve-snapshot"  # read by mediaopt.adapters.resolve_snapshot
 _TRACK_TYPES = ("video", "audio")
@@ -157,8 +158,79 @@ def _file_name(project_name: str) -> str:
     return re.sub(r"[^\w.-]+", "_", project_name).strip("_") or "untitled"
 
 
-def run(project: Any, out_dir: str = _OUT) -> int:
-    """Report the unused media under the current project's folders; 0 when it ran."""
+def load_client() -> Any:
+    """The shared mediaopt client: from mediaopt itself when it imports here, else the
+    copy `mediaopt hosts install resolve` put in Fusion/Modules/mediaopt."""
+    try:
+        from mediaopt.hosts import client
+
+        return client
+    except ImportError:
+        pass
+    for folder in _client_folders():
+        if os.path.isfile(os.path.join(folder, "mediaopt_client.py")):
+            if folder not in sys.path:
+                sys.path.insert(0, folder)
+            import mediaopt_client
+
+            return mediaopt_client
+    raise ImportError(
+        "mediaopt: mediaopt_client.py is not installed; run `mediaopt hosts install resolve`"
+    )
+
+
+def _client_folders() -> List[str]:
+    here = globals().get("__file__")
+    found = []
+    if here:  # Fusion/Scripts/Utility/this.py -> Fusion/Modules/mediaopt
+        fusion = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(here))))
+        found.append(os.path.join(fusion, "Modules", "mediaopt"))
+    home = os.path.expanduser("~")
+    found += [
+        os.path.join(home, ".local", "share", "DaVinciResolve", "Fusion", "Modules", "mediaopt"),
+        os.path.join(
+            home, "Library", "Application Support", "Blackmagic Design", "DaVinci Resolve",
+            "Fusion", "Modules", "mediaopt",
+        ),
+        os.path.join(
+            os.environ.get("APPDATA", home), "Blackmagic Design", "DaVinci Resolve", "Support",
+            "Fusion", "Modules", "mediaopt",
+        ),
+    ]  # fmt: skip
+    return found
+
+
+def export_timelines(project: Any, app: Any, out_dir: str) -> Tuple[List[str], List[str]]:
+    """Each timeline written by Resolve's own OTIO export (Resolve 18.5+), and notes on
+    what could not be exported (older versions: the API walk in the snapshot covers
+    those timelines)."""
+    kind = getattr(app, "EXPORT_OTIO", None) if app is not None else None
+    if kind is None:
+        return [], ["this Resolve has no OTIO export (18.5+): timelines read through its API"]
+    written, notes = [], []
+    for index in range(1, int(_call(project, "GetTimelineCount") or 0) + 1):
+        timeline = _call(project, "GetTimelineByIndex", index)
+        if timeline is None:
+            continue
+        name = _call(timeline, "GetName") or "timeline{}".format(index)
+        path = os.path.join(
+            out_dir,
+            "{}.{}.otio".format(_file_name(_call(project, "GetName") or ""), _file_name(name)),
+        )
+        try:
+            ok = timeline.Export(path, kind)
+        except Exception as exc:  # Resolve raises for timelines it cannot export
+            ok, name = False, "{} ({})".format(name, exc)
+        if ok and os.path.isfile(path):
+            written.append(path)
+        else:
+            notes.append("Resolve could not export {} as OTIO: read through its API".format(name))
+    return written, notes
+
+
+def run(project: Any, out_dir: str = _OUT, app: Any = None, open_browser: bool = True) -> int:
+    """Orphans, duplicates and bandwidth for the current project's folders, printed, and
+    the HTML report opened in the browser; 0 when it ran."""
     os.makedirs(out_dir, exist_ok=True)
     record = snapshot(project)
     roots = [r for r in os.environ.get("MEDIAOPT_ROOTS", "").split(os.pathsep) if r]
@@ -166,41 +238,113 @@ def run(project: Any, out_dir: str = _OUT) -> int:
     if not roots:
         print("mediaopt: this project's media pool holds no files, so there is nothing to check")
         return 1
+    client = load_client()
     base = os.path.join(out_dir, _file_name(record["project"]))
-    try:
-        import mediaopt.adapters.resolve  # noqa: F401 - is the engine importable here?
-    except ImportError:
-        path = base + ".mediaopt-resolve.json"
-        with open(path, "w", encoding="utf-8") as out:
+    if client.engine_importable():
+        from mediaopt.adapters.project_json import write_project_json
+        from mediaopt.adapters.resolve import read_resolve
+
+        pool_file = str(write_project_json(read_resolve(project), base))
+    else:
+        pool_file = base + ".mediaopt-resolve.json"
+        with open(pool_file, "w", encoding="utf-8") as out:
             json.dump(record, out, indent=1)
-        command = shlex.split(os.environ.get("MEDIAOPT_COMMAND", "mediaopt"))
-        return _commands(lambda argv: subprocess.call(command + argv), path, roots)
-    return _in_process(project, base, roots)
+    timelines, notes = export_timelines(project, app, out_dir)
+    for note in notes:
+        print("mediaopt: " + note)
+    html = base + ".report.html"
+    job = client.Client().start(_steps(roots, pool_file, timelines, html))
+    return _finish(_wait(job), roots, html, open_browser)
 
 
-def _in_process(project: Any, base: str, roots: List[str]) -> int:
-    from mediaopt.adapters.project_json import write_project_json
-    from mediaopt.adapters.resolve import read_resolve
-    from mediaopt.engine.cli import main
+def _steps(roots: List[str], pool_file: str, timelines: List[str], html: str) -> List[Any]:
+    projects = [pool_file] + timelines
+    steps = [
+        ("cataloguing " + ", ".join(roots), ["scan"] + roots),
+        ("finding orphans", ["orphans", "--root"] + roots + ["--project"] + projects),
+        ("finding duplicates", ["dupes"]),
+    ]
+    # Without exported timelines (Resolve before 18.5), what the media folders need.
+    for path in timelines or roots[:1]:
+        steps.append(("bandwidth of " + os.path.basename(path), ["bandwidth", "need", path]))
+    under = os.path.commonpath(roots) if len(roots) > 1 else roots[0]
+    steps.append(("writing the report", ["report", "-o", html, "--under", under, "--no-json"]))
+    return steps
 
-    path = str(write_project_json(read_resolve(project), base))
-    return _commands(main, path, roots)
+
+def _wait(job: Any) -> Any:
+    """Print the job's progress to Resolve's Console until it is done."""
+    shown = -1.0
+    while not job.done:
+        if job.progress != shown:  # one line per step
+            shown = job.progress
+            print(job.status)
+        job.wait(0.5)
+    return job
 
 
-def _commands(run_cli: Any, project_file: str, roots: List[str]) -> int:
-    print("mediaopt: cataloguing " + ", ".join(roots))
-    status = run_cli(["scan", *roots])
-    if status not in (0, None):
-        print("mediaopt: the scan reported problems; the report below still runs")
-    return run_cli(["orphans", "--root", *roots, "--project", project_file]) or 0
+def _finish(job: Any, roots: List[str], html: str, open_browser: bool) -> int:
+    if job.error:
+        print(job.status)
+        return 1
+    for line in summary(job.results, roots):
+        print(line)
+    if os.path.isfile(html):
+        print("mediaopt: report " + html)
+        if open_browser:
+            webbrowser.open("file://" + html)
+    return 0
+
+
+def summary(results: Dict[str, Any], roots: List[str]) -> List[str]:
+    """The lines printed to the Console: orphans, duplicates under the roots, bandwidth."""
+    human = load_client().human_bytes
+    lines = []
+    orphans = results["finding orphans"].data or {}
+    lines.append(
+        "mediaopt: {} unused files ({}) under {}; {} kept as uncertain".format(
+            len(orphans.get("orphans", [])), human(orphans.get("orphan_bytes", 0)),
+            ", ".join(roots), len(orphans.get("uncertain", [])),
+        )
+    )  # fmt: skip
+    for orphan in sorted(orphans.get("orphans", []), key=lambda o: -o["bytes"])[:20]:
+        lines.append(
+            "  unused {} ({}): {}".format(orphan["path"], human(orphan["bytes"]), orphan["reason"])
+        )
+    inside = [
+        g for g in (results["finding duplicates"].data or {}).get("groups", [])
+        if any(_under(m["path"], roots) for m in g["members"])
+    ]  # fmt: skip
+    lines.append(
+        "mediaopt: {} duplicate groups, {} reclaimable".format(
+            len(inside), human(sum(g["reclaimable_bytes"] for g in inside))
+        )
+    )
+    for group in inside[:10]:
+        copies = [m["path"] for m in group["members"] if m["path"] != group["keep"]]
+        lines.append("  keep {}; copies: {}".format(group["keep"], ", ".join(copies)))
+    for label, result in sorted(results.items()):
+        if label.startswith("bandwidth of ") and result.data:
+            for need in result.data.get("workflows", [])[:3]:
+                lines.append(
+                    "mediaopt: {}: {} needs {}/s".format(
+                        label[len("bandwidth of "):], need["workflow"], human(need["bytes_per_s"])
+                    )
+                )  # fmt: skip
+    return lines
+
+
+def _under(path: str, roots: List[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
 
 def main() -> int:
-    project = resolve_app().GetProjectManager().GetCurrentProject()
+    app = resolve_app()
+    project = app.GetProjectManager().GetCurrentProject()
     if project is None:
         print("mediaopt: no project is open in Resolve")
         return 1
-    return run(project)
+    return run(project, app=app)
 
 
 if __name__ == "__main__":

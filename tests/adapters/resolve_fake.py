@@ -1,10 +1,14 @@
 """A fake of only the DaVinci Resolve scripting calls mediaopt's adapter makes, with the
 return shapes Resolve's README documents: lists from the current listing calls, dicts
 keyed 1, 2, ... from the pre-16.2 ones, strings for clip properties (except "FPS", seen
-as a number in Resolve 17 dumps), None for what is missing."""
+as a number in Resolve 17 dumps), None for what is missing. Timeline.Export with
+resolve.EXPORT_OTIO (Resolve 18.5+, absent from `old` timelines) writes a real .otio of
+what the fake timeline holds, through OpenTimelineIO."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 
@@ -94,6 +98,8 @@ class Timeline:
         return len(self.tracks.get(kind, []))
 
     def __getattr__(self, name: str) -> Any:
+        if name == "Export" and not self.old:  # Resolve 18.5 added the OTIO export
+            return self._export
         wanted = "GetItemsInTrack" if self.old else "GetItemListInTrack"
         if name != wanted:
             raise AttributeError(name)
@@ -103,6 +109,72 @@ class Timeline:
             return _numbered(found) if self.old else list(found)
 
         return items
+
+    def _export(self, path: str, kind: Any, subtype: Any = None) -> bool:
+        """Timeline.Export(path, resolve.EXPORT_OTIO): what this timeline holds, written
+        through OpenTimelineIO (True when written, as Resolve answers)."""
+        if kind != Resolve.EXPORT_OTIO:
+            return False
+        import opentimelineio as otio
+
+        rate = float(self.rate)
+        timeline = otio.schema.Timeline(name=self.name)
+        for kind_name, tracks in self.tracks.items():
+            track_kind = (
+                otio.schema.TrackKind.Video if kind_name == "video" else otio.schema.TrackKind.Audio
+            )
+            for items in tracks:
+                track = otio.schema.Track(kind=track_kind)
+                for item in items:
+                    track.append(_otio_item(otio, item, rate))
+                timeline.tracks.append(track)
+        otio.adapters.write_to_file(timeline, path)
+        return True
+
+
+def _otio_item(otio: Any, item: TimelineItem, timeline_rate: float) -> Any:
+    rt, tr = otio.opentime.RationalTime, otio.opentime.TimeRange
+    if item.clip is None:  # a generator or title: no media
+        return otio.schema.Gap(
+            source_range=tr(rt(0, timeline_rate), rt(item.GetDuration(), timeline_rate))
+        )
+    props = item.clip.properties
+    rate = float(props.get("FPS") or timeline_rate)
+    frames = int(props.get("Frames") or 0)
+    path = props["File Path"]
+    sequence = re.match(r"(.*/)?([^/]*?)\[(\d+)-(\d+)\](.*)$", path.replace("\\", "/"))
+    if sequence:
+        folder, prefix, first, _, suffix = sequence.groups()
+        reference = otio.schema.ImageSequenceReference(
+            target_url_base=Path(folder or ".").as_uri() + "/",
+            name_prefix=prefix,
+            name_suffix=suffix,
+            start_frame=int(first),
+            frame_zero_padding=len(first),
+            rate=rate,
+            available_range=tr(rt(0, rate), rt(frames, rate)),
+        )
+    else:
+        reference = otio.schema.ExternalReference(
+            target_url=Path(path).as_uri(), available_range=tr(rt(0, rate), rt(frames, rate))
+        )
+    used = tr(rt(item.start, rate), rt(item.end - item.start, rate))
+    return otio.schema.Clip(name=item.clip.name, media_reference=reference, source_range=used)
+
+
+class Resolve:
+    """The `resolve` object: only the export constant and the project manager."""
+
+    EXPORT_OTIO = "EXPORT_OTIO"
+
+    def __init__(self, project: Project | None):
+        self.project = project
+
+    def GetProjectManager(self) -> Resolve:  # noqa: N802
+        return self
+
+    def GetCurrentProject(self) -> Project | None:  # noqa: N802
+        return self.project
 
 
 class MediaPool:

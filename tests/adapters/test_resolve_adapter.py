@@ -249,27 +249,42 @@ def test_a_broken_snapshot_is_an_error_naming_the_file(tmp_path):
     assert project.errors and project.errors[0].startswith(str(path))
 
 
-def test_the_host_script_runs_the_report_in_process(show, tmp_path, monkeypatch):
+def test_the_host_script_exports_each_timeline_as_otio_and_reports_in_process(
+    show, tmp_path, monkeypatch, capsys
+):
     s, _ = show
-    calls: list[list[str]] = []
-    monkeypatch.setattr("mediaopt.engine.cli.main", lambda argv: calls.append(argv) or 0)
     monkeypatch.setenv("MEDIAOPT_ROOTS", s.root)
-    assert host.run(s.project(), out_dir=str(tmp_path)) == 0
-    saved = str(tmp_path / "Feature.mediaopt-project.json")
-    assert calls == [["scan", s.root], ["orphans", "--root", s.root, "--project", saved]]
-    assert read_project(saved).references == read_resolve(s.project()).references
+    monkeypatch.setenv("MEDIAOPT_CATALOG", str(tmp_path / "catalog.sqlite"))
+    project = s.project()
+    assert (
+        host.run(project, out_dir=str(tmp_path), app=fake.Resolve(project), open_browser=False) == 0
+    )
+    exported = tmp_path / "Feature.cut_v1.otio"
+    # Resolve's own export, read back by the OTIO reader, uses what the API walk finds.
+    assert _used(read_project(exported).references) == _used(read_resolve(project).references)
+    saved = tmp_path / "Feature.mediaopt-project.json"
+    assert read_project(saved).references == read_resolve(project).references
+    out = capsys.readouterr().out
+    assert "1 unused files" in out and "stray_91c2.mp4" in out
+    assert "0 duplicate groups" in out and "needs" in out
+    html = (tmp_path / "Feature.report.html").read_text(encoding="utf-8")
+    assert "stray_91c2.mp4" in html or "clip_7f3a.mp4" in html
 
 
-def test_without_mediaopt_in_resolve_the_host_script_runs_the_command_on_a_snapshot(
+def test_an_older_resolve_without_otio_export_is_read_through_its_api_by_the_command(
     show, tmp_path, monkeypatch, capfd
 ):
     s, _ = show
     monkeypatch.setitem(sys.modules, "mediaopt.adapters.resolve", None)  # not importable
+    monkeypatch.setattr("mediaopt.hosts.client.engine_importable", lambda: False)
     monkeypatch.setenv("MEDIAOPT_COMMAND", f"{sys.executable} -m mediaopt.engine.cli")
     monkeypatch.setenv("MEDIAOPT_CATALOG", str(tmp_path / "catalog.sqlite"))
-    monkeypatch.setenv("COLUMNS", "400")  # whole paths in the printed tables
     monkeypatch.delenv("MEDIAOPT_ROOTS", raising=False)
-    assert host.run(s.project(), out_dir=str(tmp_path)) == 0
+    project = s.project(old=True)
+    app = fake.Resolve(project)
+    assert host.run(project, out_dir=str(tmp_path), app=app, open_browser=False) == 0
     assert (tmp_path / "Feature.mediaopt-resolve.json").is_file()
+    assert not list(tmp_path.glob("*.otio"))
     out = capfd.readouterr().out
-    assert "1 orphans" in out and "stray_91c2.mp4" in out and "resolve:Feature" in out
+    assert "could not export cut_v1" in out
+    assert "1 unused files" in out and "stray_91c2.mp4" in out

@@ -163,6 +163,7 @@ def _probe_still(
         start_timecode=attrs.get("start_timecode"),  # type: ignore[arg-type]
         reel=attrs.get("reel"),  # type: ignore[arg-type]
         recorded_date=attrs.get("recorded_date"),  # type: ignore[arg-type]
+        encoded_date=attrs.get("encoded_date"),  # type: ignore[arg-type]
         camera_make=attrs.get("camera_make"),  # type: ignore[arg-type]
         camera_model=attrs.get("camera_model"),  # type: ignore[arg-type]
         probed_bytes=header.bytes_read,

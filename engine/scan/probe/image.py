@@ -215,10 +215,14 @@ def _asset_attributes(spec: oiio.ImageSpec) -> dict[str, object]:
     return {
         "camera_make": spec.get_string_attribute("Make") or None,
         "camera_model": spec.get_string_attribute("Model") or None,
+        # Recorded is when a camera captured the picture; DateTime is when some software
+        # wrote the file (a render's every frame has one), which must not look like a
+        # capture: numbered photographs are told from frames by their capture times.
         "recorded_date": _iso_date(
             spec.get_string_attribute("Exif:DateTimeOriginal")
-            or spec.get_string_attribute("DateTime")
+            or spec.get_string_attribute("Exif:DateTimeDigitized")
         ),
+        "encoded_date": _iso_date(spec.get_string_attribute("DateTime")),
         "start_timecode": _timecode(spec),
         "reel": spec.get_string_attribute("dpx:InputDevice")
         or spec.get_string_attribute("reelName")

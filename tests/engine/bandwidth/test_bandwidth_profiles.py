@@ -64,10 +64,8 @@ def test_a_changed_movie_is_read_again(cataloged, catalog, loud_then_quiet):
     with Profiles(catalog) as profiles:
         profiles.get(str(cataloged), 4.0)
         assert profiles.index_reads == 1
-    rows = catalog.conn.execute(
-        "SELECT count(*) FROM rate_profiles WHERE path = ?", (str(cataloged),)
-    ).fetchone()[0]
-    assert rows == 1  # the earlier version's profile went with it
+    # The earlier version's profile went with it.
+    assert catalog.rate_profiles.count(str(cataloged)) == 1
 
 
 def test_profile_of_a_4_second_movie_is_stored_in_under_200_bytes(cataloged, catalog):
@@ -75,7 +73,7 @@ def test_profile_of_a_4_second_movie_is_stored_in_under_200_bytes(cataloged, cat
         profile = profiles.get(str(cataloged), 4.0)
         assert profiles.index_reads == 1
     assert len(profile.bins) == 16
-    (size,) = catalog.conn.execute("SELECT length(data) FROM rate_profiles").fetchone()
+    (size,) = catalog.rate_profiles.sizes()
     assert size < 200
     with Profiles(catalog) as profiles:
         assert profiles.get(str(cataloged), 4.0) == profile

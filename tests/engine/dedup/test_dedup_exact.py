@@ -95,3 +95,40 @@ def test_unreadable_file_is_reported_and_the_run_goes_on(tmp_path, cached_media,
     assert [p.path for p in report.problems] == [str(files["backup"])]
     assert "cannot stat" in report.problems[0].reason
     assert len(report.groups) == 1  # the sequences
+
+
+def _held_sequence(folder: Path) -> list[Path]:
+    """Five EXR frames where 1003 and 1004 are byte-identical copies of 1002 (a held
+    frame a renderer wrote again)."""
+    frames = media.write_sequence(folder / "beauty.####.exr", range(1001, 1006), noise=0.01)
+    for held in (1003, 1004):
+        shutil.copyfile(frames[1], frames[held - 1001])
+    return frames
+
+
+def test_held_frames_inside_a_sequence_are_duplicates(tmp_path, catalog):
+    frames = _held_sequence(tmp_path / "renders" / "sh010")
+    api.scan([tmp_path], catalog, workers=0)
+    report = find_duplicates(catalog)
+    assert len(report.groups) == 1
+    group = report.groups[0]
+    assert group.keep == str(frames[1])
+    assert [m.path for m in group.members] == [str(p) for p in frames[1:4]]
+    assert [m.relation for m in group.members] == [None, "held frame", "held frame"]
+    assert group.reclaimable_bytes == 2 * frames[1].stat().st_size
+    assert report.reclaimable_bytes == group.reclaimable_bytes
+
+
+def test_a_copied_sequence_counts_its_held_frames_once(tmp_path, catalog):
+    frames = _held_sequence(tmp_path / "renders" / "sh010")
+    shutil.copytree(tmp_path / "renders", tmp_path / "backup")
+    api.scan([tmp_path], catalog, workers=0)
+    report = find_duplicates(catalog)
+    whole = [g for g in report.groups if g.relation == "identical"]
+    held = [g for g in report.groups if g.relation == "held frames"]
+    assert len(whole) == 1 and len(held) == 1
+    # Removing the backup frees every frame of it; inside the kept sequence two held
+    # frames can become links: every byte counted once, as `jdupes -r` would count it.
+    sizes = [p.stat().st_size for p in frames]
+    assert report.reclaimable_bytes == sum(sizes) + 2 * sizes[1]
+    assert held[0].keep.startswith(whole[0].keep.split("beauty")[0])

@@ -9,7 +9,6 @@ import os
 import time
 from pathlib import Path
 
-import msgspec
 import opentimelineio as otio
 import pytest
 
@@ -119,5 +118,5 @@ def test_a_job_whose_scene_is_gone_still_states_scene_to_output(farm):
 def test_jobs_are_read_from_the_catalog_as_the_post_job_hook_stored_them(farm):
     f, path = farm
     with Catalog(path) as catalog:
-        (row,) = catalog.conn.execute("SELECT record FROM render_jobs").fetchall()
-    assert msgspec.json.decode(row[0], type=RenderJob).scene_file == f.script
+        (job,) = catalog.render_jobs.all()
+    assert job.scene_file == f.script

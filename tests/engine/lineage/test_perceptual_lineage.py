@@ -92,7 +92,7 @@ def test_a_second_run_uses_the_cached_fingerprints(footage):
     f, path = footage
     with Catalog(path) as catalog:
         open_session(catalog, [f.root], fingerprint=True)
-        cached = catalog.conn.execute("SELECT count(*) FROM fingerprints").fetchone()[0]
+        cached = catalog.fingerprints.count()
         edges = lineage_in(open_session(catalog, [f.root])).edges  # no decoding asked
     assert cached == 3
     assert [(e.source, e.derivative) for e in edges] == [(f.original, f.proxy)]
@@ -157,7 +157,7 @@ def test_lineage_command_with_perceptual_fingerprints_and_prints_the_edge(
     fresh = tmp_path / "catalog.sqlite"
     shutil.copy(path, fresh)
     with Catalog(fresh) as catalog:
-        catalog.conn.execute("DELETE FROM fingerprints")
+        catalog.fingerprints.clear()
     argv = ["lineage", "--root", f.root, "--catalog", str(fresh), "--json"]
     assert main(argv) == 0
     assert json.loads(capsys.readouterr().out)["edges"] == []  # nothing cached, none asked

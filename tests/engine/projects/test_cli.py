@@ -93,7 +93,9 @@ def test_lineage_json_for_a_path_lists_its_edges(production, capsys):
         str(production.catalog_path),
         "--json",
     )
-    assert code == 0
+    # The production holds a corrupt project: lineage through it is unknown, and says so.
+    assert code == 1
+    assert [p["path"] for p in out["problems"]] == [production.truth.corrupt_project]
     assert sorted(e["kind"] for e in out["edges"]) == ["render", "version"]
     assert all(
         set(e) == {"source", "derivative", "kind", "confidence", "evidence"} for e in out["edges"]

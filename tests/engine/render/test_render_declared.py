@@ -179,7 +179,7 @@ def test_render_settings_command_prints_declared_and_rendered_as_json(nuke_shot,
 
     script, catalog = nuke_shot
     assert main(["render", "settings", str(script), "--catalog", str(catalog.path), "--json"]) == 0
-    out = {o["node"]: o for o in json.loads(capsys.readouterr().out)}
+    out = {o["node"]: o for o in json.loads(capsys.readouterr().out)["outputs"]}
     assert out["Write2"]["mismatches"] == [
         "compression: declared dwab, rendered zip",
         "pixel_type: declared half, rendered float",
