@@ -16,6 +16,7 @@ import faulthandler
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from multiprocessing import popen_fork  # noqa: F401 - see below
 from multiprocessing.connection import Connection
@@ -138,6 +139,10 @@ def _serve(conn: Connection, memory: int) -> None:
     keep = conn.fileno()
     os.closerange(3, keep)
     os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
+    # sys.stdout and sys.stderr may have been on a descriptor just closed (pytest's
+    # capture, a host's log): what a reader prints (the AAF adapter's `Unable find
+    # slot_id`) goes to fd 2, never to stdout, which may hold a --json document.
+    sys.stdout = sys.stderr = open(2, "w", closefd=False, errors="backslashreplace")  # noqa: SIM115
     _limit_memory(memory)
     while True:
         try:
