@@ -142,7 +142,7 @@ def _serve(conn: Connection, memory: int) -> None:
     # sys.stdout and sys.stderr may have been on a descriptor just closed (pytest's
     # capture, a host's log): what a reader prints (the AAF adapter's `Unable find
     # slot_id`) goes to fd 2, never to stdout, which may hold a --json document.
-    sys.stdout = sys.stderr = open(2, "w", closefd=False, errors="backslashreplace")  # noqa: SIM115
+    sys.stdout = sys.stderr = open(2, "w", 1, closefd=False, errors="backslashreplace")  # noqa: SIM115
     _limit_memory(memory)
     while True:
         try:
