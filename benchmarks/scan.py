@@ -291,6 +291,18 @@ def _copy_catalog(source: Path, target: Path) -> None:
         catalog.copy_to(target)
 
 
+def _executor_rates(args: argparse.Namespace) -> int:
+    sys.path.insert(0, str(HERE))
+    import corpus
+    import scan_executor
+
+    cache = Path(args.cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    mixed = _given_corpus(Path(args.corpus)) if args.corpus else corpus.mixed_corpus(cache)
+    print(scan_executor.run(mixed.root, args.repeat))
+    return 0
+
+
 def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -372,9 +384,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--corpus", metavar="DIR", help="scan this folder instead of the built corpus")
     p.add_argument("--cache", metavar="DIR", default=str(DEFAULT_CACHE), help="corpus cache")
+    p.add_argument(
+        "--executor", action="store_true", help="scan rate on 1, 2 and 4 local Dask workers"
+    )
     args = p.parse_args(argv)
     if args.quick:
         args.repeat = 1
+    if args.executor:
+        return _executor_rates(args)
     report = run(args)
     if args.json:
         sys.stdout.buffer.write(msgspec.json.format(msgspec.json.encode(report)) + b"\n")

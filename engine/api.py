@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mediaopt.engine.catalog import Catalog, default_catalog_path
 from mediaopt.engine.model import Asset, ScanSummary, notation
 from mediaopt.engine.progress import Progress
 from mediaopt.engine.scan import describe
 
-__all__ = ["Catalog", "info", "scan"]
+if TYPE_CHECKING:
+    from mediaopt.engine.model.watch import WatchEvent
+    from mediaopt.engine.refs.config import Settings
+
+__all__ = ["Catalog", "info", "scan", "watch"]
 
 
 def scan(
@@ -21,12 +28,15 @@ def scan(
     low_impact: bool = False,
     follow_symlinks: bool = False,
     progress: Progress | None = None,
+    executor: str | None = None,
 ) -> ScanSummary:
     """Scan storage roots into a catalog and say what was found.
 
     `catalog` is an open Catalog, a path, or None for the default (`MEDIAOPT_CATALOG`, else
     the user's data directory). `workers` defaults to one per core; `low_impact` runs one
-    worker at idle I/O priority and drops what it read from the page cache.
+    worker at idle I/O priority and drops what it read from the page cache. `executor`
+    (`dask://HOST:PORT`, `local:N`) spreads the scan over Dask distributed workers, which
+    write into the same catalog (it must be a path or URL they all reach).
     """
     from mediaopt.engine.scan.scanner import scan as _scan  # not paid by `info`
 
@@ -40,6 +50,7 @@ def scan(
             low_impact=low_impact,
             follow_symlinks=follow_symlinks,
             progress=progress,
+            executor=executor,
         )
     with Catalog(catalog) as opened:
         return _scan(
@@ -49,6 +60,7 @@ def scan(
             low_impact=low_impact,
             follow_symlinks=follow_symlinks,
             progress=progress,
+            executor=executor,
         )
 
 
@@ -82,3 +94,54 @@ def _unchanged(asset: Asset) -> bool:
         return os.stat(asset.path).st_mtime == asset.mtime
     except OSError:
         return False
+
+
+def watch(
+    roots: list[str | os.PathLike[str]],
+    catalog: str | os.PathLike[str] | None,
+    emit: Callable[[WatchEvent], None],
+    *,
+    events: bool = True,
+    reconcile_seconds: float = 300.0,
+    render_budget: int | None = None,
+    settings: Settings | None = None,
+    analysis_interval: float = 60.0,
+    workers: int = 1,
+    stop: threading.Event | None = None,
+) -> None:
+    """Keep `catalog` current under `roots` and call `emit` with each event, until `stop`
+    is set (or Ctrl-C). Asset events come from the catalog updates; new orphans, new
+    duplicates, renders over `render_budget` bytes per frame and projects gone dormant
+    from the analyses, run again at most every `analysis_interval` seconds."""
+    from mediaopt.engine.production.watch import FindingsWatch
+    from mediaopt.engine.scan.watch import Watch
+
+    with Catalog(catalog) as opened:
+        paths = [os.path.abspath(os.fspath(r)) for r in roots]
+        findings = FindingsWatch(
+            str(opened.path),
+            paths,
+            emit,
+            settings=settings,
+            render_budget=render_budget,
+            min_interval=analysis_interval,
+        )
+        watcher = Watch(
+            paths,
+            opened,
+            emit,
+            events=events,
+            reconcile_seconds=reconcile_seconds,
+            workers=workers,
+            on_change=findings.changed,
+        )
+        if stop is not None:
+            threading.Thread(
+                target=lambda: (stop.wait(), watcher.stop()), name="mediaopt-stop", daemon=True
+            ).start()
+        findings.start()
+        try:
+            watcher.run()
+        finally:
+            watcher.stop()
+            findings.stop()

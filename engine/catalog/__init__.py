@@ -34,6 +34,8 @@ __all__ = [
 ]
 
 ENV_VAR = "MEDIAOPT_CATALOG"
+BUSY_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError,)
+"""What a write raises when the catalog is locked or unreachable: retry later."""
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder(Asset).decode
 
@@ -365,6 +367,41 @@ class Catalog(RawReads):
 
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM assets").fetchone()[0]
+
+    def last_scan_finished(self) -> float | None:
+        """When the latest finished scan ended (Unix seconds): the catalog state a plan
+        records."""
+        return self.conn.execute("SELECT max(finished) FROM scans").fetchone()[0]
+
+    # -- kept current by `mediaopt watch` ----------------------------------------------
+
+    def forget(self, paths: Iterable[str]) -> int:
+        """Remove these assets (files or sequence patterns) from the catalog."""
+        doomed = [(p,) for p in paths]
+        with self._transaction():
+            self.conn.executemany("DELETE FROM assets WHERE path = ?", doomed)
+        return len(doomed)
+
+    def identities_of(self, paths: list[str]) -> dict[str, tuple[str, str | None]]:
+        """path -> (identity, probe_key) of those of `paths` that are cataloged."""
+        found: dict[str, tuple[str, str | None]] = {}
+        for start in range(0, len(paths), 500):  # SQLite's bound-parameter limit
+            chunk = paths[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT path, identity, probe_key FROM assets WHERE path IN ({marks})", chunk
+            )
+            found.update((path, (identity, key)) for path, identity, key in rows)
+        return found
+
+    def folders_under(self, root: str) -> list[str]:
+        """Every folder holding a cataloged asset at or under `root`."""
+        lo, hi = prefix_range(root)
+        rows = self.conn.execute(
+            "SELECT DISTINCT dir FROM assets WHERE dir = ? OR (dir >= ? AND dir < ?)",
+            (root, lo, hi),
+        )
+        return [folder for (folder,) in rows]
 
 
 _UPSERT = """

@@ -29,20 +29,27 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "render": ("render", "render storage: analyze, what-if, settings, chart"),
     "farm": ("farm", "render farm hooks"),
     "bandwidth": ("bandwidth", "storage bandwidth: need, measure, check"),
+    "recommend": ("recommend", "a ranked savings plan, with evidence for every line"),
+    "apply": ("apply", "carry out a plan: dry run unless --execute, journaled, undoable"),
+    "undo": ("undo", "restore what an apply did, from its journal"),
     "analyse": ("analyse", "analyse a production into one record (every section)"),
     "report": ("report", "write an HTML report of the catalog"),
     "demo": ("demo", "build a sample production and analyse it"),
     "schema": ("schema", "JSON Schema of a command's --json output"),
     "hosts": ("hosts", "install the add-ons for Blender, Nuke, Resolve and Deadline"),
+    "watch": ("watch", "keep the catalog current; events as JSON lines"),
+    "serve": ("mediaopt.engine.serve.command", "read-only HTTP API over the catalog"),
 }
-"""command -> (module under mediaopt.engine.cli, one-line help for `mediaopt --help`)."""
+"""command -> (module under mediaopt.engine.cli, or a full module name for a console that
+lives in its own package, such as serve; one-line help for `mediaopt --help`)."""
 
 log = logging.getLogger("mediaopt")
 
 
 def command_module(name: str):
     """The module that defines and runs one command (imported now, not at start-up)."""
-    return importlib.import_module(f"{__name__}.{COMMANDS[name][0]}")
+    module = COMMANDS[name][0]
+    return importlib.import_module(module if "." in module else f"{__name__}.{module}")
 
 
 EVERY = "*"

@@ -45,12 +45,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--follow-symlinks", action="store_true", help="follow symlinks that lead out of the roots"
     )
+    p.add_argument(
+        "--executor",
+        metavar="dask://HOST:PORT|local:N",
+        help="spread the walk and probes over Dask distributed workers (a running "
+        "scheduler, or N local worker processes); they write into the same catalog",
+    )
     add_json_option(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> ScanSummary:
-    if args.workers != 0:
+    if args.workers != 0 and not args.executor:
         from mediaopt.engine.scan.worker import start_fork_server
 
         start_fork_server()  # starts while the scanner is imported below
@@ -68,6 +74,7 @@ def run(args: argparse.Namespace) -> ScanSummary:
             low_impact=args.low_impact,
             follow_symlinks=args.follow_symlinks,
             progress=progress,
+            executor=args.executor,
         )
     if args.json:
         print_json(summary)

@@ -28,6 +28,11 @@ OUTPUTS: dict[str, tuple[str, str, bool]] = {
     "report": ("mediaopt.engine.report", "Report", False),
     "analyse": ("mediaopt.engine.production.record", "ProductionRecord", False),
     "production": ("mediaopt.engine.production.record", "ProductionRecord", False),
+    "plan": ("mediaopt.engine.model", "Plan", False),
+    "recommend": ("mediaopt.engine.model", "Plan", False),
+    "apply": ("mediaopt.engine.model", "ApplyReport", False),
+    "undo": ("mediaopt.engine.model", "UndoReport", False),
+    "watch": ("mediaopt.engine.model.watch", "WatchEvent", True),
 }
 """Command (`render-what-if` for `render what-if`) -> (module, record type, JSON lines).
 A command marked JSON lines prints one record per line; its schema is the line's."""

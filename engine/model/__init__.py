@@ -46,6 +46,23 @@ from mediaopt.engine.model.orphans import (
     Uncertain,
     UnresolvedReference,
 )
+from mediaopt.engine.model.plan import (
+    Action,
+    ActionKind,
+    ActionOutcome,
+    ApplyReport,
+    CatalogState,
+    Category,
+    Evidence,
+    FileOutcome,
+    JournalEntry,
+    Plan,
+    PlannedFile,
+    PlanTotals,
+    Risk,
+    StepKind,
+    UndoReport,
+)
 from mediaopt.engine.model.projects import Project, Reference, ReferenceTarget
 from mediaopt.engine.model.render import (
     DeclaredOutput,
@@ -117,4 +134,19 @@ __all__ = [
     "Window",
     "Workflow",
     "WorkflowNeed",
+    "Action",
+    "ActionKind",
+    "ActionOutcome",
+    "ApplyReport",
+    "CatalogState",
+    "Category",
+    "Evidence",
+    "FileOutcome",
+    "JournalEntry",
+    "Plan",
+    "PlannedFile",
+    "PlanTotals",
+    "Risk",
+    "StepKind",
+    "UndoReport",
 ]

@@ -249,10 +249,19 @@ def scan(
     low_impact: bool = False,
     follow_symlinks: bool = False,
     progress: Progress | None = None,
+    executor: str | None = None,
 ) -> ScanSummary:
-    """Scan `roots` into `catalog`; see ScanSummary for what it reports."""
+    """Scan `roots` into `catalog`; see ScanSummary for what it reports. `executor`
+    (`dask://SCHEDULER`, `local:N`) spreads the walk and the probes over Dask workers."""
     progress = progress or NullProgress()
     paths = [os.path.abspath(os.fspath(r)) for r in roots]
+    if executor is not None:
+        # The roots are where the workers are: this machine need not see them.
+        from mediaopt.engine.scan.distributed import scan_with
+
+        return scan_with(
+            executor, paths, catalog, follow_symlinks=follow_symlinks, progress=progress
+        )
     for root in paths:
         if not os.path.isdir(root):
             raise ScanError(f"{root}: not a folder (or not readable)")

@@ -12,6 +12,9 @@ def test_demo_builds_scans_and_writes_a_report(tmp_path: Path, capsys):
 
     out = capsys.readouterr().out
     assert "Will it work" in out
+    # It ends with the savings plan and its dry run, which changes nothing.
+    assert "Savings plan" in out and "Dry run: nothing was changed" in out
+    assert (tmp_path / "plan.json").exists() and not (tmp_path / "archive").exists()
     report = (tmp_path / "report.html").read_text()
     assert "Bandwidth: will it work" in report
     with Catalog(tmp_path / "catalog.sqlite") as catalog:

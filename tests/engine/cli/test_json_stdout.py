@@ -27,6 +27,8 @@ def _argv(command: str, p, tmp: Path) -> list[str]:
     cut = str(show / "edit" / "cut.otio")
     catalog = ["--catalog", p.catalog]
     fast = ["--seconds", "0.3", "--max-bytes", "5MB"]
+    if command != "apply":
+        assert command in COMMANDS
     return {
         "scan": ["scan", p.root, "--workers", "0", *catalog],
         "info": ["info", camera, *catalog],
@@ -58,13 +60,21 @@ def _argv(command: str, p, tmp: Path) -> list[str]:
         "bandwidth-check": ["bandwidth", "check", cut, *fast, *catalog],
         "report": ["report", *catalog],
         "analyse": ["analyse", *catalog],
-    }[command]
+        "recommend": ["recommend", *catalog, "-o", str(tmp / "plan.json")],
+    }.get(command) or ["apply", _plan(p, tmp), *catalog]  # apply: a dry run
+
+
+def _plan(p, tmp: Path) -> str:
+    plan = tmp / "plan.json"
+    assert main(["recommend", "--catalog", p.catalog, "-o", str(plan)]) in (0, 1)
+    return str(plan)
 
 
 COMMANDS = [
     "scan", "info", "find", "stats", "refs", "projects", "orphans", "lineage", "dupes",
     "compare", "render-analyze", "render-what-if", "render-settings", "farm-post-job",
     "bandwidth-need", "bandwidth-measure", "bandwidth-check", "report", "analyse",
+    "recommend", "apply",
 ]  # fmt: skip
 
 
@@ -76,7 +86,9 @@ def _schema(command: str, capsys) -> dict:
 @pytest.mark.parametrize("command", COMMANDS)
 def test_json_stdout_parses_and_matches_its_schema(command, cli_production, tmp_path, capsys):
     schema = _schema(command, capsys)
-    code = main([*_argv(command, cli_production, tmp_path), "--json"])
+    argv = _argv(command, cli_production, tmp_path)
+    capsys.readouterr()  # what making apply's plan printed
+    code = main([*argv, "--json"])
     captured = capsys.readouterr()
     assert code in (0, 1), captured.err
     lines = [json.loads(line) for line in captured.out.splitlines()]
@@ -91,8 +103,10 @@ def test_json_stdout_parses_and_matches_its_schema(command, cli_production, tmp_
 def test_every_command_with_json_is_tested_here() -> None:
     from mediaopt.engine.cli.schema import OUTPUTS
 
-    # `farm` and `production` are other names of `farm-post-job` and `analyse`.
-    assert set(OUTPUTS) - {"farm", "production"} == set(COMMANDS)
+    # `farm`, `production` and `plan` are other names of `farm-post-job`, `analyse` and
+    # `recommend`; `undo` needs an executed apply's journal: tests/engine/actions checks
+    # its --json; watch runs until stopped: test_watch_command.py checks its lines.
+    assert set(OUTPUTS) - {"farm", "production", "plan", "undo", "watch"} == set(COMMANDS)
 
 
 @pytest.mark.parametrize("command", ["refs", "lineage"])

@@ -1,0 +1,121 @@
+"""Undo an apply from its journal: every source it removed is copied back from the
+archive or the trash (its hash checked against the one recorded when it was verified),
+with its mode, owner and times; every link it made is replaced by an independent copy;
+then the copies and manifests it wrote are removed. Undo journals what it restores, so an
+undo that is killed can be run again."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from mediaopt.engine.actions.fileops import (
+    LINKING,
+    PARTIAL,
+    remove_quietly,
+    restore_copy,
+    set_meta,
+)
+from mediaopt.engine.actions.journal import Journal, last_steps
+from mediaopt.engine.model import JournalEntry, StepKind, UndoReport
+
+
+def undo_journal(path: str | os.PathLike[str]) -> UndoReport:
+    report = UndoReport(journal=str(path))
+    with Journal(path) as journal:
+        files = list(last_steps(journal.entries))
+        if not files and not journal.entries:
+            raise FileNotFoundError(f"{path}: no such journal, or it is empty")
+        created_dirs: set[Path] = set()
+        for action, source, steps in reversed(files):
+            if steps[-1].step is StepKind.UNDONE:
+                continue
+            try:
+                _undo_file(source, steps, report, created_dirs)
+            except (OSError, ValueError) as exc:
+                report.problems.append(f"{source}: not restored: {exc}")
+                continue
+            journal.write(StepKind.UNDONE, action=action, path=source)
+        for entry in journal.entries:
+            if entry.step is StepKind.MANIFEST and entry.reason == "new" and entry.dest:
+                shutil.rmtree(entry.dest, ignore_errors=True)
+                created_dirs.add(Path(entry.dest).parent)
+        stops = {Path(e.dest) for e in journal.entries if e.step is StepKind.BEGIN and e.dest}
+        _remove_empty(created_dirs, stops)
+        journal.write(StepKind.UNDO_END)
+    return report
+
+
+def _undo_file(
+    source: str, steps: list[JournalEntry], report: UndoReport, created: set[Path]
+) -> None:
+    intent = next(
+        (e for e in reversed(steps) if e.step in (StepKind.INTENT_COPY, StepKind.INTENT_LINK)),
+        None,
+    )
+    if intent is None:
+        return  # refused before anything was done
+    meta = {
+        "mode": intent.mode,
+        "uid": intent.uid,
+        "gid": intent.gid,
+        "mtime_ns": intent.mtime_ns,
+        "atime_ns": intent.atime_ns,
+    }
+    if intent.step is StepKind.INTENT_LINK:
+        _unlink_copy(source, intent, steps, meta, report)
+        return
+    dest = intent.dest or ""
+    created.add(Path(dest).parent)
+    remove_quietly(dest + PARTIAL)
+    if os.path.lexists(source):
+        if os.path.exists(dest):
+            os.unlink(dest)  # the source was never removed: drop the copy
+            report.removed_copies.append(dest)
+        return
+    if not os.path.exists(dest):
+        raise ValueError(f"neither it nor its copy {dest} exists")
+    verified = next((e for e in reversed(steps) if e.step is StepKind.VERIFIED), None)
+    expect = verified.xxh128 if verified else None
+    Path(source).parent.mkdir(parents=True, exist_ok=True)
+    restore_copy(dest, source, expect=expect, meta=meta)
+    report.restored.append(source)
+    os.unlink(dest)
+    report.removed_copies.append(dest)
+
+
+def _unlink_copy(
+    source: str,
+    intent: JournalEntry,
+    steps: list[JournalEntry],
+    meta: dict[str, int | None],
+    report: UndoReport,
+) -> None:
+    remove_quietly(source + LINKING)
+    keeper = intent.dest or ""
+    linked = next((e for e in reversed(steps) if e.step is StepKind.LINKED), None)
+    st, kt = os.stat(source), os.stat(keeper)
+    if (st.st_ino, st.st_dev) == (kt.st_ino, kt.st_dev):
+        # A hard link: give the path its own inode again, with the bytes it had.
+        restore_copy(keeper, source, expect=intent.xxh128, meta=meta)
+        report.restored.append(source)
+    elif linked is not None:
+        # A reflink kept the inode and the bytes; only the times may have moved.
+        set_meta(source, meta)
+        report.restored.append(source)
+
+
+def _remove_empty(folders: set[Path], stops: set[Path]) -> None:
+    """Remove folders the apply created in the archive, deepest first, while empty,
+    never the archive root itself or anything above it."""
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        current = folder
+        while not any(current == s or current in s.parents for s in stops):
+            if not any(s in current.parents for s in stops):
+                break  # not inside an archive root this journal names
+            try:
+                current.rmdir()
+            except OSError:
+                break  # not empty (or not ours): stop climbing
+            current = current.parent

@@ -1,0 +1,315 @@
+"""The API's routes: each opens the catalog, calls the library as the CLI does, and
+returns the record the CLI would print with `--json`."""
+
+from __future__ import annotations
+
+import hmac
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated
+
+import msgspec
+from litestar import Litestar, MediaType, Request, Response, get
+from litestar.connection import ASGIConnection
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.params import QueryParameter
+
+from mediaopt.engine.catalog import Catalog, StatsRow
+from mediaopt.engine.model import (
+    Asset,
+    AssetKind,
+    AssetStatus,
+    DupesReport,
+    LineageReport,
+    OrphanReport,
+    ProjectsReport,
+    ScannedRoot,
+)
+from mediaopt.engine.report.model import Report
+
+_BIG = 2**62
+"""Bounds for integer queries: SQLite integers are 64-bit; past that is a bad query."""
+Count = Annotated[int | None, QueryParameter(ge=0, le=_BIG)]
+Measure = Annotated[float | None, QueryParameter(ge=0, le=1e12)]
+Text = Annotated[str | None, QueryParameter(max_length=4096)]
+Roots = Annotated[list[str] | None, QueryParameter(max_items=64)]
+Kind = Annotated[AssetKind | None, QueryParameter()]
+Status = Annotated[AssetStatus | None, QueryParameter()]
+Flag = Annotated[bool, QueryParameter()]
+
+
+class Grouping(StrEnum):
+    kind = "kind"
+    codec = "codec"
+    resolution = "resolution"
+    folder = "folder"
+    extension = "extension"
+    status = "status"
+
+
+class MediaKind(StrEnum):
+    image = "image"
+    video = "video"
+    audio = "audio"
+
+
+class Health(msgspec.Struct, kw_only=True, frozen=True):
+    catalog: str
+    """The catalog this API serves."""
+    assets: int
+    """Assets cataloged."""
+    roots: list[str]
+    """The outermost roots scanned into it."""
+
+
+def make_app(catalog: str, *, token: str | None = None, config: str | None = None) -> Litestar:
+    """The application: every route but the schema needs `token` when one is given.
+    `config` is the settings file (path maps, grace days), read once here."""
+    from mediaopt.engine.refs.config import load_settings
+    from mediaopt.engine.refs.pathmap import PathMap
+
+    settings = load_settings(config)
+    path_map = PathMap.parse(settings.path_map)
+
+    @contextmanager
+    def opened() -> Iterator[Catalog]:
+        with Catalog(catalog) as cat:
+            yield cat
+
+    @get("/health", sync_to_thread=True, summary="the catalog served and its size")
+    def health() -> Health:
+        with opened() as cat:
+            return Health(catalog=str(cat.path), assets=cat.count(), roots=cat.roots())
+
+    @get("/roots", sync_to_thread=True, summary="every root scanned, with when")
+    def roots() -> list[ScannedRoot]:
+        with opened() as cat:
+            return cat.scanned_roots()
+
+    @get("/assets", sync_to_thread=True, summary="query the catalog (as `mediaopt find`)")
+    def assets(
+        kind: Kind = None,
+        codec: Text = None,
+        min_width: Count = None,
+        fps: Measure = None,
+        bit_depth: Count = None,
+        primaries: Text = None,
+        larger_than: Count = None,
+        under: Text = None,
+        status: Status = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1000,
+        offset: Annotated[int, QueryParameter(ge=0, le=_BIG)] = 0,
+    ) -> list[Asset]:
+        with opened() as cat:
+            found = cat.find(
+                kind=kind,
+                codec=codec,
+                min_width=min_width,
+                fps=fps,
+                bit_depth=bit_depth,
+                primaries=primaries,
+                larger_than=larger_than,
+                under=_path(under) if under else None,
+                status=status,
+            )
+            return [a for i, a in zip(range(offset + limit), found, strict=False) if i >= offset]
+
+    @get("/asset", sync_to_thread=True, summary="one file's or sequence's record")
+    def asset(path: Annotated[str, QueryParameter(min_length=1, max_length=4096)]) -> Asset:
+        with opened() as cat:
+            found = cat.get(_path(path))
+        if found is None:
+            raise NotFoundException(f"{path}: not in the catalog")
+        return found
+
+    @get("/stats", sync_to_thread=True, summary="bytes and counts (as `mediaopt stats`)")
+    def stats(
+        by: Annotated[Grouping, QueryParameter()] = Grouping.kind, under: Text = None
+    ) -> list[StatsRow]:
+        with opened() as cat:
+            return cat.stats(str(by), _path(under) if under else None)
+
+    @get("/projects", sync_to_thread=True, summary="projects, their size and activity")
+    def projects(root: Roots = None, project: Roots = None) -> ProjectsReport:
+        from mediaopt.engine.production.session import open_session
+        from mediaopt.engine.projects.summary import summarise_projects
+
+        with opened() as cat:
+            session = open_session(
+                cat,
+                _roots(cat, root),
+                projects=_projects(cat, project),
+                path_map=path_map,
+                dormant_days=settings.dormant_days,
+            )
+        return summarise_projects(
+            session, conventions=settings.conventions, dormant_days=settings.dormant_days
+        )
+
+    @get("/orphans", sync_to_thread=True, summary="media no active project needs")
+    def orphans(
+        root: Roots = None,
+        project: Roots = None,
+        grace_days: Annotated[float | None, QueryParameter(ge=0, le=36500)] = None,
+        unreadable_scope_depth: Annotated[int | None, QueryParameter(ge=0, le=64)] = None,
+    ) -> OrphanReport:
+        from mediaopt.engine.production.analysis import find_orphans
+
+        with opened() as cat:
+            return find_orphans(
+                cat,
+                _roots(cat, root),
+                projects=_projects(cat, project),
+                path_map=path_map,
+                grace_days=settings.grace_days if grace_days is None else grace_days,
+                dormant_days=settings.dormant_days,
+                unreadable_scope_depth=unreadable_scope_depth,
+            )
+
+    @get("/lineage", sync_to_thread=True, summary="what was made from what")
+    def lineage(root: Roots = None, path: Text = None) -> LineageReport:
+        from mediaopt.engine.lineage.report import lineage_in
+        from mediaopt.engine.production.session import open_session
+
+        with opened() as cat:
+            session = open_session(
+                cat,
+                _roots(cat, root),
+                path_map=path_map,
+                dormant_days=settings.dormant_days,
+            )
+            return lineage_in(session, _path(path) if path else None)
+
+    @get("/duplicates", sync_to_thread=True, summary="exact (and near) duplicate groups")
+    def duplicates(
+        near: Flag = False, kind: Annotated[MediaKind | None, QueryParameter()] = None
+    ) -> DupesReport:
+        from mediaopt.engine.dedup import find_duplicates
+
+        with opened() as cat:
+            return find_duplicates(cat, near=near, kind=str(kind) if kind else None)
+
+    @get("/report", sync_to_thread=True, summary="the report's sections, as records")
+    def report(under: Text = None) -> Report:
+        from mediaopt.engine.report import build_report
+
+        with opened() as cat:
+            return build_report(cat, under=_path(under) if under else None)
+
+    @get(
+        "/report.html",
+        sync_to_thread=True,
+        media_type=MediaType.HTML,
+        summary="the self-contained HTML report",
+    )
+    def report_html(under: Text = None) -> str:
+        from mediaopt.engine.report import build_report, render_html
+
+        with opened() as cat:
+            return render_html(build_report(cat, under=_path(under) if under else None))
+
+    return Litestar(
+        route_handlers=[
+            health,
+            roots,
+            assets,
+            asset,
+            stats,
+            projects,
+            orphans,
+            lineage,
+            duplicates,
+            report,
+            report_html,
+        ],
+        guards=[_token_guard(token)] if token else [],
+        exception_handlers={ValueError: _bad_request, OSError: _bad_request},
+        openapi_config=_openapi(token is not None),
+        debug=False,
+    )
+
+
+def _path(text: str) -> str:
+    """A path from a query: absolute, and a clear 400 for what no file system accepts."""
+    if "\x00" in text:
+        raise HTTPException(status_code=400, detail="a path cannot hold a NUL character")
+    return os.path.abspath(text)
+
+
+def _roots(cat: Catalog, given: list[str] | None) -> list[str]:
+    """The roots an analysis reads: those asked for, each under a scanned root (the API
+    never walks folders the catalog was not pointed at), else the catalog's roots."""
+    scanned = cat.roots()
+    if not scanned:
+        raise HTTPException(
+            status_code=409, detail=f"the catalog {cat.path} has no roots recorded; scan first"
+        )
+    if not given:
+        return scanned
+    roots = [_path(r) for r in given]
+    for root in roots:
+        if not any(_under(root, s) for s in scanned):
+            raise HTTPException(
+                status_code=400,
+                detail=f"{root}: not under a scanned root ({', '.join(scanned)})",
+            )
+    return roots
+
+
+def _projects(cat: Catalog, given: list[str] | None) -> list[str] | None:
+    if not given:
+        return None
+    paths = [_path(p) for p in given]
+    scanned = cat.roots()
+    for path in paths:
+        if not any(_under(path, s) for s in scanned):
+            raise HTTPException(status_code=400, detail=f"{path}: not under a scanned root")
+    return paths
+
+
+def _under(path: str, parent: str) -> bool:
+    return path == parent or path.startswith(parent.rstrip(os.sep) + os.sep)
+
+
+def _bad_request(_: Request, exc: Exception) -> Response:
+    """A query the library refused (an unknown grouping, a path it cannot read): the
+    client's to fix, with the library's reason. Litestar's own client errors (validation,
+    not found) are ValueErrors too and keep their status and details."""
+    if isinstance(exc, HTTPException):
+        body = {"status_code": exc.status_code, "detail": exc.detail}
+        if exc.extra:
+            body["extra"] = exc.extra
+        return Response(body, status_code=exc.status_code)
+    return Response({"status_code": 400, "detail": str(exc)}, status_code=400)
+
+
+def _token_guard(token: str):
+    expected = f"Bearer {token}".encode()
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        if connection.url.path.startswith("/schema"):
+            return  # the schema describes the API, not the catalog: clients need it first
+        given = connection.headers.get("authorization", "").encode()
+        # Constant time: the comparison must not tell an attacker how much was right.
+        if not hmac.compare_digest(given, expected):
+            raise NotAuthorizedException("a token is required: Authorization: Bearer <token>")
+
+    return guard
+
+
+def _openapi(with_token: bool) -> OpenAPIConfig:
+    components = Components(
+        security_schemes={"token": SecurityScheme(type="http", scheme="bearer")}
+    )
+    return OpenAPIConfig(
+        title="mediaopt",
+        version="1",
+        description="Read-only: the catalog of a production's media and its analyses.",
+        components=components if with_token else Components(),
+        security=[{"token": []}] if with_token else None,
+    )

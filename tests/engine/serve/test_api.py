@@ -1,0 +1,114 @@
+"""The HTTP API over a real socket: the records the CLI prints, 4xx with a reason for bad
+queries, a token where one is set."""
+
+from __future__ import annotations
+
+import os
+
+import httpx
+import msgspec
+import pytest
+
+from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.cli import main
+from mediaopt.engine.model import Asset, DupesReport, OrphanReport, ProjectsReport
+from mediaopt.engine.production.analysis import find_orphans
+from mediaopt.engine.serve import ServeError, check_can_serve
+
+TOKEN = "s3cret-token"  # as conftest.py sets
+
+
+def test_assets_query_returns_the_catalogs_records(api, production):
+    got = httpx.get(f"{api.url}/assets", params={"kind": "video", "limit": 500})
+    assert got.status_code == 200
+    assets = msgspec.json.decode(got.content, type=list[Asset])
+    with Catalog(production.catalog_path) as catalog:
+        expected = [a.path for a in catalog.find(kind="video")]
+    assert [a.path for a in assets] == expected
+    assert assets and all(a.kind == "video" for a in assets)
+    assert all(os.path.isfile(a.path) for a in assets)
+
+
+def test_one_asset_by_path_and_a_missing_one_is_404_naming_it(api, production):
+    path = production.truth.referenced[0]
+    got = httpx.get(f"{api.url}/asset", params={"path": path})
+    assert got.status_code == 200
+    assert msgspec.json.decode(got.content, type=Asset).path == path
+    missing = httpx.get(f"{api.url}/asset", params={"path": "/no/such/file.mov"})
+    assert missing.status_code == 404
+    assert "/no/such/file.mov" in missing.json()["detail"]
+
+
+def test_orphans_are_the_librarys_and_keep_what_is_referenced(api, production):
+    got = httpx.get(f"{api.url}/orphans", params={"unreadable_scope_depth": 1}, timeout=120)
+    assert got.status_code == 200
+    report = msgspec.json.decode(got.content, type=OrphanReport)
+    with Catalog(production.catalog_path) as catalog:
+        direct = find_orphans(catalog, [production.root], unreadable_scope_depth=1)
+    assert sorted(o.path for o in report.orphans) == sorted(o.path for o in direct.orphans)
+    unused = next(p for p in production.truth.orphans if p.endswith("A003C001.mov"))
+    assert unused in {o.path for o in report.orphans}
+    assert not {o.path for o in report.orphans} & set(production.truth.referenced)
+    assert report.problems  # the fixture's corrupt project, named
+    assert any(production.truth.corrupt_project in p.path for p in report.problems)
+
+
+def test_projects_and_duplicates(api, production):
+    projects = httpx.get(f"{api.url}/projects", timeout=120)
+    assert projects.status_code == 200
+    paths = {p.path for p in msgspec.json.decode(projects.content, type=ProjectsReport).projects}
+    assert set(production.truth.projects) - {production.truth.corrupt_project} <= paths
+    dupes = httpx.get(f"{api.url}/duplicates", timeout=120)
+    assert dupes.status_code == 200
+    report = msgspec.json.decode(dupes.content, type=DupesReport)
+    assert all(len(g.members) >= 2 for g in report.groups)
+
+
+def test_report_as_records_and_html(api):
+    got = httpx.get(f"{api.url}/report", timeout=60)
+    assert got.status_code == 200 and got.json()["sections"]
+    html = httpx.get(f"{api.url}/report.html", timeout=60)
+    assert html.status_code == 200
+    assert html.headers["content-type"].startswith("text/html")
+    assert "<html" in html.text.lower()
+
+
+@pytest.mark.parametrize(
+    ("route", "params", "status", "reason"),
+    [
+        ("/stats", {"by": "colour"}, 400, "colour"),
+        ("/assets", {"min_width": "wide"}, 400, "min_width"),
+        ("/assets", {"larger_than": str(2**70)}, 400, "larger_than"),
+        ("/assets", {"limit": "0"}, 400, "limit"),
+        ("/orphans", {"root": "/etc"}, 400, "not under a scanned root"),
+        ("/lineage", {"root": "/"}, 400, "not under a scanned root"),
+        ("/asset", {}, 400, "path"),
+        ("/asset", {"path": "a\x00b"}, 400, "NUL"),
+    ],
+)
+def test_bad_queries_are_4xx_with_a_reason(api, route, params, status, reason):
+    got = httpx.get(f"{api.url}{route}", params=params, timeout=60)
+    assert got.status_code == status
+    assert reason in got.text
+
+
+def test_a_token_is_required_when_set(api_with_token):
+    url = f"{api_with_token.url}/health"
+    assert httpx.get(url).status_code == 401
+    assert httpx.get(url, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    ok = httpx.get(url, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert ok.status_code == 200 and ok.json()["assets"] > 0
+    schema = httpx.get(f"{api_with_token.url}/schema/openapi.json")
+    assert schema.status_code == 200
+    assert "token" in schema.json()["components"]["securitySchemes"]
+
+
+def test_beyond_loopback_without_a_token_refuses_to_start(production, capsys):
+    with pytest.raises(ServeError, match="without a token"):
+        check_can_serve("0.0.0.0", None, production.catalog_path)
+    check_can_serve("0.0.0.0", TOKEN, production.catalog_path)  # with one it may
+    check_can_serve("127.0.0.1", None, production.catalog_path)
+    check_can_serve("::1", None, production.catalog_path)
+    status = main(["serve", "--host", "192.0.2.1", "--catalog", str(production.catalog_path)])
+    assert status == 2
+    assert "without a token" in capsys.readouterr().err
