@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import io
 import multiprocessing
 import os
 import signal
@@ -91,7 +92,10 @@ class _Worker:
             if not self.pipe.poll(READ_SECONDS):
                 self.stop()
                 return _failed(path, f"still reading after {READ_SECONDS:g} s; stopped")
-            return _decode(self.pipe.recv_bytes())
+            data, chatter = self.pipe.recv()
+            if chatter:  # what the reader printed: the parent's stderr, where it belongs
+                sys.stderr.write(chatter)
+            return _decode(data)
         except (EOFError, OSError):
             self.process.join(1)
             code = self.process.exitcode
@@ -141,8 +145,10 @@ def _serve(conn: Connection, memory: int) -> None:
     os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
     # sys.stdout and sys.stderr may have been on a descriptor just closed (pytest's
     # capture, a host's log): what a reader prints (the AAF adapter's `Unable find
-    # slot_id`) goes to fd 2, never to stdout, which may hold a --json document.
+    # slot_id`) is sent back with the project and written to the parent's stderr, never
+    # to stdout, which may hold a --json document.
     sys.stdout = sys.stderr = open(2, "w", 1, closefd=False, errors="backslashreplace")  # noqa: SIM115
+    fallback = sys.stderr
     _limit_memory(memory)
     while True:
         try:
@@ -151,11 +157,15 @@ def _serve(conn: Connection, memory: int) -> None:
             return
         with contextlib.suppress(OSError):
             os.chdir(cwd)
+        chatter = io.StringIO()
+        sys.stdout = sys.stderr = chatter
         try:
             project = read_here(path)
         except MemoryError:
             project = _failed(path, f"needs more than {memory // 2**20} MB of memory to read")
-        conn.send_bytes(_encode(project))
+        finally:
+            sys.stdout = sys.stderr = fallback
+        conn.send((_encode(project), chatter.getvalue()))
 
 
 def _limit_memory(extra: int) -> None:
