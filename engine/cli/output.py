@@ -91,6 +91,21 @@ class _LazyConsole:
     def __getattr__(self, name: str) -> object:
         return getattr(self.real, name)
 
+    def __setattr__(self, name: str, value: object) -> None:
+        # `console.width = 1000` (a test, a host) is meant for the real console.
+        if name.startswith("_"):
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self.real, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        # Undoing such a setting (pytest's monkeypatch deletes what it set): the next use
+        # makes a console with the defaults again.
+        if name.startswith("_"):
+            object.__delattr__(self, name)
+        else:
+            self._console = None
+
 
 console: Console = _LazyConsole()  # type: ignore[assignment]
 errors: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
