@@ -15,6 +15,7 @@ from pathlib import Path
 import msgspec
 import opentimelineio as otio
 
+from mediaopt.adapters.fcpxml_library import with_library
 from mediaopt.adapters.otio_lineage import (
     alternative_role,
     stated_exports,
@@ -55,6 +56,8 @@ def read_otio(path: Path, adapter_name: str | None = None) -> Project:
     if adapter == "otioz":
         project.notes.append("media paths are relative to the .otioz bundle's contents")
     project.references.extend(references(result))
+    if adapter == "fcpx_xml":
+        project.references = with_library(path, project.references)
     return project
 
 
@@ -62,8 +65,29 @@ class UnsupportedOtio(ValueError):
     """A file OTIO recognises but this installation cannot read."""
 
 
+BUNDLE_CONTENT_LIMIT = 256 * 1024**2
+"""Largest `content.otio` inflated from an .otioz: a feature's timeline is a few MB of
+JSON, and a 2 MB bundle inflating to 2 GB took 8.6 GB of memory to read."""
+
+
+def _check_bundle(path: Path) -> None:
+    """Refuse a bundle whose timeline inflates beyond BUNDLE_CONTENT_LIMIT, before any of
+    it is inflated (the zip's directory states each member's size)."""
+    if not zipfile.is_zipfile(path):
+        return
+    with zipfile.ZipFile(path) as bundle:
+        for info in bundle.infolist():
+            if info.filename.endswith(".otio") and info.file_size > BUNDLE_CONTENT_LIMIT:
+                raise ValueError(
+                    f"{path}: {info.filename} inflates to {info.file_size:,} bytes, beyond "
+                    f"the {BUNDLE_CONTENT_LIMIT:,} mediaopt reads from a bundle"
+                )
+
+
 def _read(path: Path, adapter: str, notes: list[str]) -> otio.core.SerializableObject:
     kwargs: dict[str, object] = {}
+    if adapter == "otioz":
+        _check_bundle(path)
     if adapter == "otiod":
         kwargs["absolute_media_reference_paths"] = True
     if adapter != "cmx_3600":

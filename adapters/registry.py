@@ -12,19 +12,63 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import stat
 from collections.abc import Callable, Iterable
 from importlib.metadata import entry_points
 from pathlib import Path
 
 from mediaopt.engine.model import Project
 
-__all__ = ["ENTRY_POINT_GROUP", "Reader", "kinds", "project_kind", "read_project", "reader"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "RECOGNISED",
+    "Reader",
+    "kinds",
+    "project_kind",
+    "read_project",
+    "reader",
+    "unreadable_extensions",
+]
 
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "mediaopt.readers"
 Reader = Callable[[Path], Project]
 """Reads one project file; may raise, read_project turns that into Project.errors."""
+
+# Project formats known by name that no reader reads yet. A file of one of these is a
+# project all the same: listed, with an error saying no reader knows it, so that what it
+# could use is kept as uncertain instead of being called an orphan. A reader registered
+# for the extension (built in or a plug-in) takes precedence.
+RECOGNISED: dict[str, str] = {
+    "prproj": "Premiere Pro project",
+    "prel": "Premiere Elements project",
+    "hrox": "Hiero / Nuke Studio project",
+    "aep": "After Effects project",
+    "aepx": "After Effects XML project",
+    "avb": "Avid Media Composer bin",
+    "avp": "Avid Media Composer project",
+    "drp": "DaVinci Resolve project archive",
+    "drt": "DaVinci Resolve timeline",
+    "comp": "Fusion composition",
+    "ma": "Maya ASCII scene",
+    "mb": "Maya binary scene",
+    "hip": "Houdini scene",
+    "hipnc": "Houdini scene",
+    "hiplc": "Houdini scene",
+    "ntp": "Natron project",
+    "c4d": "Cinema 4D scene",
+    "max": "3ds Max scene",
+    "veg": "Vegas Pro project",
+    "sesx": "Audition session",
+    "ptx": "Pro Tools session",
+    "ptf": "Pro Tools session",
+    "rpp": "REAPER project",
+    "fcp": "Final Cut Pro 7 project",
+    "imovieproj": "iMovie project",
+    "sfx": "Silhouette project",
+    "mocha": "Mocha project",
+}
 
 _BUILTIN = ("otio", "nuke", "blend", "folder", "project_json", "resolve_snapshot")
 # Native project files read without their applications; after "otio" so that a .drp is
@@ -47,6 +91,14 @@ _preferred: set[str] = set()
 later without it (OTIO's generic adapter for `.drp`) does not replace it, whatever the
 order the modules were imported in."""
 _loaded = False
+_generation = 0
+
+
+def generation() -> int:
+    """Changes whenever a reader is registered: a process that read projects for this one
+    (forked before) must be started again to know the new reader."""
+    _load()
+    return _generation
 
 
 def reader(
@@ -57,6 +109,8 @@ def reader(
     reader keeps its extensions against later registrations that are not."""
 
     def register(function: Reader) -> Reader:
+        global _generation
+        _generation += 1
         _by_kind[kind] = function
         for extension in extensions:
             extension = extension.lower().lstrip(".")
@@ -88,9 +142,36 @@ def _load() -> None:
 
 
 def kinds() -> dict[str, str]:
-    """extension -> kind, for every registered reader."""
+    """extension -> kind, for every registered reader and every recognised format (whose
+    kind is `unreadable:<extension>`)."""
     _load()
-    return {extension: kind for extension, (kind, _) in sorted(_by_extension.items())}
+    found = {extension: _unreadable_kind(extension) for extension in RECOGNISED}
+    found.update((extension, kind) for extension, (kind, _) in _by_extension.items())
+    return dict(sorted(found.items()))
+
+
+def unreadable_extensions() -> list[str]:
+    """Recognised project formats (see RECOGNISED) that no registered reader reads."""
+    _load()
+    return sorted(e for e in RECOGNISED if e not in _by_extension)
+
+
+def _unreadable_kind(extension: str) -> str:
+    return f"unreadable:{extension}"
+
+
+def _no_reader(extension: str) -> Reader:
+    def read(path: Path) -> Project:
+        return Project(
+            path=str(path),
+            kind=_unreadable_kind(extension),
+            errors=[
+                f"{path}: {RECOGNISED[extension]}, which no mediaopt reader reads yet: "
+                "what it uses is unknown, so the media it could use is kept"
+            ],
+        )
+
+    return read
 
 
 def _lookup(path: Path) -> tuple[str, Reader] | None:
@@ -102,6 +183,10 @@ def _lookup(path: Path) -> tuple[str, Reader] | None:
         found = _by_extension.get(".".join(parts[i:]))
         if found:
             return found
+    for i in range(len(parts)):
+        extension = ".".join(parts[i:])
+        if extension in RECOGNISED:
+            return _unreadable_kind(extension), _no_reader(extension)
     if path.is_dir() and "folder" in _by_kind:
         return "folder", _by_kind["folder"]
     return None
@@ -112,6 +197,22 @@ def project_kind(path: str | os.PathLike[str]) -> str | None:
     or None when no reader knows it."""
     found = _lookup(Path(path))
     return found[0] if found else None
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` must not be opened as a project, if so. Only regular files (and folders,
+    for bundles and folder projects) are read: opening a FIFO named `cut.otio` blocks
+    forever, and a device or socket is nobody's project."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "no such file or folder"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    what = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return f"{what}, not a regular file: not read"
 
 
 def read_project(path: str | os.PathLike[str]) -> Project:
@@ -126,8 +227,9 @@ def read_project(path: str | os.PathLike[str]) -> Project:
             errors=[f"{path}: not a project file any mediaopt reader knows"],
         )
     kind, function = found
-    if not path.exists():
-        return Project(path=str(path), kind=kind, errors=[f"{path}: no such file or folder"])
+    problem = _not_a_file(path)
+    if problem:
+        return Project(path=str(path), kind=kind, errors=[f"{path}: {problem}"])
     try:
         return function(path)
     except Exception as exc:  # untrusted input: one bad project must not end the run

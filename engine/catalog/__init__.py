@@ -24,7 +24,14 @@ from mediaopt.engine.catalog.schema import CatalogVersionError, migrate
 from mediaopt.engine.catalog.transaction import Transaction
 from mediaopt.engine.model import Asset, AssetKind, ScannedRoot
 
-__all__ = ["Catalog", "CatalogVersionError", "StatsRow", "default_catalog_path", "parse_size"]
+__all__ = [
+    "Catalog",
+    "CatalogError",
+    "CatalogVersionError",
+    "StatsRow",
+    "default_catalog_path",
+    "parse_size",
+]
 
 ENV_VAR = "MEDIAOPT_CATALOG"
 BUSY_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError,)
@@ -39,6 +46,66 @@ def default_catalog_path() -> Path:
     if env:
         return Path(env).expanduser()
     return Path(platformdirs.user_data_dir("mediaopt")) / "catalog.sqlite"
+
+
+class CatalogError(Exception):
+    """The catalog file cannot be used: not a catalog, damaged, or not writable. The
+    message names the file, says what is wrong and what to do."""
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open (or create) the catalog at `path`, refusing any file that is not a mediaopt
+    catalog before writing a byte to it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+    except (OSError, sqlite3.Error) as exc:
+        raise CatalogError(_unopenable(path, exc)) from exc
+    try:
+        _check_ours(conn, path)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        migrate(conn, str(path))
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise CatalogError(_unopenable(path, exc)) from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
+    # Reading the schema is the first access: SQLite checks the file's header here.
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if tables and (version == 0 or "assets" not in tables):
+        raise CatalogError(
+            f"{path}: an SQLite database of another program, not a mediaopt catalog; it was "
+            "left as it is. Name a new catalog file with --catalog (or $MEDIAOPT_CATALOG)."
+        )
+
+
+def _unopenable(path: Path, exc: Exception) -> str:
+    text = str(exc)
+    if "not a database" in text or "file is encrypted" in text:
+        what = "not a mediaopt catalog (not an SQLite database); it was left as it is"
+        todo = "name the catalog file with --catalog (or $MEDIAOPT_CATALOG)"
+    elif "malformed" in text or "corrupt" in text:
+        what = f"the catalog is damaged ({text})"
+        todo = "restore it from a backup, or move it away and scan the roots again"
+    elif (
+        "readonly" in text
+        or isinstance(exc, PermissionError)
+        or not os.access(path.parent, os.W_OK)
+        or (path.exists() and not os.access(path, os.W_OK))
+    ):
+        what = f"the catalog cannot be written here ({text})"
+        todo = "make its folder writable, or name a catalog in a writable folder with --catalog"
+    else:
+        what = f"the catalog cannot be opened ({text})"
+        todo = "check the path and its folder's permissions, or name another with --catalog"
+    return f"{path}: {what}. To go on: {todo}."
 
 
 class StatsRow(msgspec.Struct, kw_only=True, frozen=True):
@@ -57,13 +124,7 @@ class Catalog(RawReads):
 
     def __init__(self, path: str | os.PathLike[str] | None = None):
         self.path = Path(path) if path is not None else default_catalog_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(
-            self.path, timeout=60, isolation_level=None, check_same_thread=False
-        )
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        migrate(self.conn, str(self.path))
+        self.conn = _connect(self.path)
         self.fingerprints = Fingerprints(self.conn)
         self.render_jobs = RenderJobs(self.conn)
         self.rate_profiles = RateProfiles(self.conn)

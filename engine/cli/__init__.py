@@ -105,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with json_only_stdout(bool(getattr(args, "json", False))):
             status = status_of(args.run(args))
+    except BrokenPipeError:
+        from mediaopt.engine.cli.failures import closed_pipe
+
+        return closed_pipe()
     except KeyboardInterrupt:
         _say("interrupted")
         status = ExitStatus.INTERRUPTED

@@ -16,6 +16,7 @@ from mediaopt.engine.cli.output import (
     open_catalog,
     print_json,
     progress_bar,
+    shown,
     table,
 )
 from mediaopt.engine.cli.project_options import add_path_map_options, path_map_from
@@ -217,11 +218,13 @@ def show_need(report: NeedReport) -> None:
     curve = report.timeline
     if curve is not None:
         console.print(
-            f"[bold]{curve.name or Path(curve.path).name}[/bold]: {len(curve.clips)} clips, "
-            f"{curve.duration_s:.1f} s; peak {curve.peak_bytes_per_s / MB:.1f} MB/s at "
-            f"{curve.peak_timecode} ({', '.join(curve.peak_clips)}), average "
+            f"[bold]{shown(curve.name or Path(curve.path).name, markup=True)}[/bold]: "
+            f"{len(curve.clips)} clips, {curve.duration_s:.1f} s; peak "
+            f"{curve.peak_bytes_per_s / MB:.1f} MB/s at {curve.peak_timecode} "
+            f"({shown(', '.join(curve.peak_clips), markup=True)}), average "
             f"{curve.average_bytes_per_s / MB:.1f} MB/s",
             highlight=False,
+            markup=True,
         )
     elif report.assets:
         t = table("asset", "average MB/s", "peak MB/s", "peak from", "files/s", title="Media")
@@ -267,6 +270,8 @@ def show_measurement(m: StorageMeasurement) -> None:
 
 def show_verdicts(verdicts: list[Verdict], title: str = "Will it work") -> None:
     """The will-it-work table; the demo calls this with `bandwidth.will_it_work(...)`."""
+    from rich.text import Text  # a styled cell: table cells given as strings are plain text
+
     t = table(
         "workflow",
         "need MB/s",
@@ -287,7 +292,7 @@ def show_verdicts(verdicts: list[Verdict], title: str = "Will it work") -> None:
             f"{v.capacity_bytes_per_s / MB:.0f}",
             files,
             f"{(1 / v.utilisation - 1) if v.utilisation else 0:.0%}" if v.utilisation else "-",
-            "[green]pass[/green]" if v.passes else "[red]FAIL[/red]",
+            Text("pass", style="green") if v.passes else Text("FAIL", style="red"),
             str(v.max_streams),
         )
     console.print(t)
@@ -316,4 +321,4 @@ def demo_check(subject: str | Path, catalog: Catalog | None = None) -> CheckRepo
 
 def _show_problems(problems: list[str]) -> None:
     for problem in problems:
-        console.print(f"[yellow]problem[/yellow]: {problem}", highlight=False)
+        console.print(f"problem: {problem}", style="yellow", highlight=False)

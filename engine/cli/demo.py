@@ -92,17 +92,17 @@ def show_record(record: ProductionRecord) -> None:
     from mediaopt.engine.cli.projects import show_projects
     from mediaopt.engine.cli.render import show_analysis, show_recommendation
 
-    console.print("\n[bold]Projects[/bold]")
+    console.print("\n[bold]Projects[/bold]", markup=True)
     show_projects(record.projects)
-    console.print("\n[bold]Orphans[/bold]")
+    console.print("\n[bold]Orphans[/bold]", markup=True)
     show_orphans(record.orphans)
-    console.print("\n[bold]Lineage[/bold]")
+    console.print("\n[bold]Lineage[/bold]", markup=True)
     show_lineage(record.lineage)
-    console.print("\n[bold]Duplicates[/bold]")
+    console.print("\n[bold]Duplicates[/bold]", markup=True)
     dupes.show(record.duplicates, limit=10)
     if record.options.pictures:
         console.print(f"comparison pictures in {record.options.pictures}", highlight=False)
-    console.print("\n[bold]Render storage[/bold]")
+    console.print("\n[bold]Render storage[/bold]", markup=True)
     for analysis in record.render:
         if analysis.renders:
             show_analysis(analysis)
@@ -112,7 +112,7 @@ def show_record(record: ProductionRecord) -> None:
     for check in record.bandwidth_checks:
         show_verdicts(check.verdicts, title=f"Will it work: {Path(check.need.subject).name}")
     if record.problems:
-        console.print(f"\n[bold]Problems[/bold] ({len(record.problems)}):")
+        console.print(f"\n[bold]Problems[/bold] ({len(record.problems)}):", markup=True)
         for problem in record.problems:
             console.print(f"  {problem}", highlight=False, markup=False)
 
@@ -129,7 +129,7 @@ def _plan(catalog: Catalog, roots: list[str], maps: list[str], base: Path) -> No
     plan_path, archive = base / "plan.json", base / "archive"
     plan = recommend(catalog, roots, settings=settings, plan_file=str(plan_path))
     write_plan(plan, plan_path)
-    console.print("\n[bold]Savings plan[/bold]")
+    console.print("\n[bold]Savings plan[/bold]", markup=True)
     show_plan(plan)
     report = apply_plan(
         plan,
@@ -148,7 +148,9 @@ def _plan(catalog: Catalog, roots: list[str], maps: list[str], base: Path) -> No
 
 
 def _show_problems(summary: ScanSummary) -> None:
-    console.print(f"\n[bold]Files that could not be read[/bold] ({len(summary.problems)}):")
+    console.print(
+        f"\n[bold]Files that could not be read[/bold] ({len(summary.problems)}):", markup=True
+    )
     for problem in summary.problems:
         console.print(f"  {Path(problem.path).name}: {problem.reason}", highlight=False)
 

@@ -10,6 +10,7 @@ from mediaopt.engine.cli.output import (
     add_json_option,
     console,
     print_json,
+    shown,
 )
 
 if TYPE_CHECKING:
@@ -43,11 +44,11 @@ def run(args: argparse.Namespace) -> Asset:
         streams = record.pop("streams", [])
         sequence = record.pop("sequence", None)
         for key, value in record.items():
-            console.print(f"[bold]{key}[/bold]: {value}", highlight=False)
+            console.print(f"[bold]{key}[/bold]: {shown(value, markup=True)}", markup=True)
         if sequence:
             frames = sequence.pop("frame_bytes")
             missing = sequence.pop("missing_frames")
-            console.print(f"[bold]sequence[/bold]: {sequence}", highlight=False)
+            console.print(f"[bold]sequence[/bold]: {shown(sequence, markup=True)}", markup=True)
             console.print(
                 f"  missing frames: {missing or 'none'}; frame sizes "
                 f"{min(frames)}..{max(frames)} bytes",
@@ -55,6 +56,8 @@ def run(args: argparse.Namespace) -> Asset:
             )
         for stream in streams:
             console.print(
-                f"[bold]stream {stream.pop('index', 0)}[/bold]: {stream}", highlight=False
+                f"[bold]stream {stream.pop('index', 0)}[/bold]: {shown(stream, markup=True)}",
+                highlight=False,
+                markup=True,
             )
     return asset

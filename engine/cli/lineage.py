@@ -64,6 +64,9 @@ def run(args: argparse.Namespace) -> LineageReport:
             path_map=PathMap.parse(settings.path_map),
             dormant_days=settings.dormant_days,
             fingerprint=args.perceptual,
+            # Without --root the roots default to the path's folder or `/`: never walk a
+            # whole file system looking for more projects than those named.
+            only_projects=args.only_projects or not args.roots,
             progress=progress,
         )
     report = lineage_in(session, args.path)

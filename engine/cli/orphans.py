@@ -70,6 +70,7 @@ def run(args: argparse.Namespace) -> OrphanReport:
             grace_days=settings.grace_days,
             dormant_days=settings.dormant_days,
             unreadable_scope_depth=settings.unreadable_scope_depth,
+            only_projects=args.only_projects,
             progress=progress,
         )
     if args.json:
@@ -82,9 +83,13 @@ def run(args: argparse.Namespace) -> OrphanReport:
 
 def show_orphans(report: OrphanReport, limit: int = 200) -> None:
     """Print an orphan report for a person (the demo calls this too)."""
+    from rich.text import Text  # a styled cell: string cells are plain text
+
     t = table("project", "kind", "refs", "resolved", "state", title="Projects read")
     for p in report.projects:
-        state = "[red]could not read[/red]" if p.errors else ("active" if p.active else "dormant")
+        state = (
+            Text("could not read", style="red") if p.errors else "active" if p.active else "dormant"
+        )
         t.add_row(p.path, p.kind, str(p.references), str(p.resolved), state)
     console.print(t)
     for p in report.projects:
@@ -110,6 +115,21 @@ def show_orphans(report: OrphanReport, limit: int = 200) -> None:
         f"{report.grace_days:g} days (since {_since(report.grace_days)})",
         highlight=False,
     )
+    if report.restricted_to:
+        console.print(
+            f"  restricted to {', '.join(report.restricted_to)} (--only-projects): other "
+            "projects under the roots were not read, and may use what is listed as orphans",
+            style="yellow",
+            highlight=False,
+            markup=False,
+        )
+    for problem in report.unlisted_folders:
+        console.print(
+            f"  ! {problem.path}: {problem.reason}; what a project in it could use is kept",
+            style="red",
+            highlight=False,
+            markup=False,
+        )
     for folder in report.folder_projects:
         console.print(
             f"  no project file under {folder}: its tree is one project "

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -20,14 +21,62 @@ if TYPE_CHECKING:
 
     from mediaopt.engine.catalog import Catalog
 
-__all__ = ["console", "errors", "human_bytes", "print_json", "print_json_lines", "table"]
+__all__ = [
+    "console",
+    "errors",
+    "human_bytes",
+    "print_json",
+    "print_json_lines",
+    "shown",
+    "table",
+]
 
 _encoder = msgspec.json.Encoder()
+
+# C0 and C1 control characters but tab and newline: ESC starts terminal sequences (`ESC[2J`
+# clears the screen, an unterminated `ESC]0;` swallows what follows into the title).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def shown(text: object, *, markup: bool = False) -> str:
+    """`text` as it may reach a terminal: control characters and lone surrogates (names
+    that are not UTF-8) written as visible escapes, and with `markup`, rich markup
+    escaped too, for the few messages printed with markup on. File names and reasons
+    come from untrusted storage and files: every table cell and message goes through
+    here (tables and both consoles do it themselves)."""
+    text = str(text)
+    if not text.isprintable():
+        text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    if not markup:
+        return text
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _safe_console(**options: Any) -> Console:
+    """A rich console that shows strings as text: markup is off unless a call turns it on
+    for a constant string (`markup=True`, data inside passed through
+    `shown(markup=True)`), and control characters never reach the terminal. Made on
+    first use (rich is imported here, not at start-up)."""
+    from rich.console import Console
+
+    class _Console(Console):
+        def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
+            markup = kwargs.get("markup")
+            cleaned = [
+                shown(o, markup=False) if isinstance(o, str) and not markup else o for o in objects
+            ]
+            super().print(*cleaned, **kwargs)
+
+    return _Console(markup=False, **options)
 
 
 class _LazyConsole:
     """A rich Console made on first use: importing rich costs more than a `--json`
-    command's whole start-up should, and a JSON command never draws with it."""
+    command's whole start-up should, and a JSON command never draws with it. It is a
+    safe one (see `_safe_console`): markup off, control characters escaped."""
 
     def __init__(self, **options: object):
         self._options = options
@@ -36,17 +85,45 @@ class _LazyConsole:
     @property
     def real(self) -> Console:
         if self._console is None:
-            from rich.console import Console
-
-            self._console = Console(**self._options)  # type: ignore[arg-type]
+            self._console = _safe_console(**self._options)
         return self._console
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.real, name)
 
+    def __setattr__(self, name: str, value: object) -> None:
+        # `console.width = 1000` (a test, a host) is meant for the real console.
+        if name.startswith("_"):
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self.real, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        # Undoing such a setting (pytest's monkeypatch deletes what it set): the next use
+        # makes a console with the defaults again.
+        if name.startswith("_"):
+            object.__delattr__(self, name)
+        else:
+            self._console = None
+
 
 console: Console = _LazyConsole()  # type: ignore[assignment]
 errors: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
+
+
+def _safe_table(**options: Any) -> Table:
+    """A table whose string cells and title are shown as text (see `shown`), never as
+    markup: a file named `[red]x[/red]` or holding `[/bold]` is shown as named."""
+    from rich.table import Table
+    from rich.text import Text
+
+    class SafeTable(Table):
+        def add_row(self, *renderables: Any, **kwargs: Any) -> None:  # type: ignore[override]
+            cells = [Text(shown(r)) if isinstance(r, str) else r for r in renderables]
+            super().add_row(*cells, **kwargs)
+
+    title = options.pop("title", None)
+    return SafeTable(title=Text(shown(title)) if title else None, **options)
 
 
 def add_catalog_option(parser: argparse.ArgumentParser) -> None:
@@ -96,9 +173,7 @@ def show_problems(problems: Iterable[object]) -> None:
 
 
 def table(*columns: str, title: str | None = None) -> Table:
-    from rich.table import Table
-
-    t = Table(title=title, show_edge=False, header_style="bold")
+    t = _safe_table(title=title, show_edge=False, header_style="bold")
     for column in columns:
         justify = "right" if column in ("bytes", "files", "size", "fps", "count") else "left"
         t.add_column(column, justify=justify, overflow="fold")

@@ -23,7 +23,13 @@ def add_project_options(p: argparse.ArgumentParser) -> None:
         nargs="+",
         default=[],
         metavar="FILE",
-        help="a project file to honour (repeatable; default: those found under the roots)",
+        help="a project file to honour, besides those found under the roots (repeatable)",
+    )
+    p.add_argument(
+        "--only-projects",
+        action="store_true",
+        help="read only the --project files, not those found under the roots "
+        "(the output says the search was restricted)",
     )
     add_path_map_options(p)
     p.add_argument("--dormant-days", type=float, metavar="N", help="idle days before dormant")

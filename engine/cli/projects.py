@@ -59,6 +59,7 @@ def run(args: argparse.Namespace) -> ProjectsReport:
             projects=args.project or None,
             path_map=PathMap.parse(settings.path_map),
             dormant_days=settings.dormant_days,
+            only_projects=args.only_projects,
             progress=progress,
         )
     report = summarise_projects(
@@ -74,9 +75,11 @@ def run(args: argparse.Namespace) -> ProjectsReport:
 
 def show_projects(report: ProjectsReport) -> None:
     """Print projects for a person (the demo calls this too)."""
+    from rich.text import Text  # a styled cell: string cells are plain text
+
     t = table("project", "kind", "files", "bytes", "first", "last activity", "status", "unresolved")
     for p in report.projects:
-        status = "[red]unreadable[/red]" if p.errors else p.status
+        status = Text("unreadable", style="red") if p.errors else p.status
         t.add_row(
             p.path,
             p.kind,
@@ -88,6 +91,13 @@ def show_projects(report: ProjectsReport) -> None:
             str(p.unresolved),
         )
     console.print(t)
+    if report.restricted_to:
+        console.print(
+            f"restricted to {', '.join(report.restricted_to)} (--only-projects): projects "
+            "under the roots were not read",
+            style="yellow",
+            highlight=False,
+        )
 
 
 def _date(seconds: float | None) -> str:
@@ -102,9 +112,9 @@ def show_production(analysis: ProductionAnalysis) -> None:
     from mediaopt.engine.cli.lineage import show_lineage
     from mediaopt.engine.cli.orphans import show_orphans
 
-    console.print("\n[bold]Projects[/bold]")
+    console.print("\n[bold]Projects[/bold]", markup=True)
     show_projects(analysis.projects)
-    console.print("\n[bold]Orphans[/bold]")
+    console.print("\n[bold]Orphans[/bold]", markup=True)
     show_orphans(analysis.orphans)
-    console.print("\n[bold]Lineage[/bold]")
+    console.print("\n[bold]Lineage[/bold]", markup=True)
     show_lineage(analysis.lineage)

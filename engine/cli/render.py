@@ -18,6 +18,7 @@ from mediaopt.engine.cli.output import (
     interactive,
     open_catalog,
     print_json,
+    shown,
     table,
 )
 from mediaopt.engine.cli.project_options import add_path_map_options, path_map_from
@@ -148,9 +149,13 @@ def run_settings(args: argparse.Namespace) -> RenderSettingsReport:
 def show_declared(output: DeclaredOutput) -> None:
     frames = f" frames {output.frames[0]}-{output.frames[1]}" if output.frames else ""
     console.print(
-        f"\n[bold]{output.node}[/bold] in {Path(output.project).name} -> {output.path}{frames}",
+        f"\n[bold]{shown(output.node, markup=True)}[/bold] in "
+        + shown(f"{Path(output.project).name} -> {output.path}{frames}", markup=True),
         highlight=False,
+        markup=True,
     )
+    if output.unresolvable:
+        console.print(f"  unresolvable: {output.unresolvable}", style="yellow", highlight=False)
     t = table("setting", "declared", "rendered")
     for key in ("format", "compression", "pixel_type", "channels", "resolution"):
         declared, rendered = output.declared_as.get(key, ""), output.rendered.get(key, "")
@@ -163,11 +168,15 @@ def show_declared(output: DeclaredOutput) -> None:
             highlight=False,
         )
     for line in output.mismatches:
-        console.print(f"  [yellow]mismatch: {line}[/yellow]", highlight=False)
+        console.print(f"  mismatch: {line}", style="yellow", highlight=False)
     if output.recommendation is not None:
         console.print(f"  {output.recommendation.summary}", highlight=False)
     if output.change_text:
-        console.print(f"  [bold]change:[/bold] {output.change_text}", highlight=False)
+        console.print(
+            f"  [bold]change:[/bold] {shown(output.change_text, markup=True)}",
+            highlight=False,
+            markup=True,
+        )
     for note in output.notes + output.problems:
         console.print(f"  {note}", highlight=False)
 
@@ -220,8 +229,9 @@ def show_analysis(report: RenderAnalysis) -> None:
     console.print(t)
     if report.driver:
         console.print(
-            f"Size is driven most by [bold]{report.driver}[/bold] "
-            f"(all settings together explain R² = {report.fit_r2:.2f} of it):"
+            f"Size is driven most by [bold]{shown(report.driver, markup=True)}[/bold] "
+            f"(all settings together explain R² = {report.fit_r2:.2f} of it):",
+            markup=True,
         )
         for e in report.effects:
             console.print(
@@ -240,7 +250,10 @@ def show_analysis(report: RenderAnalysis) -> None:
                 )
             console.print(t)
     if report.outliers:
-        console.print(f"\n[bold]Frames far from their neighbours[/bold] ({len(report.outliers)}):")
+        console.print(
+            f"\n[bold]Frames far from their neighbours[/bold] ({len(report.outliers)}):",
+            markup=True,
+        )
         for o in report.outliers[:20]:
             console.print(
                 f"  {Path(o.sequence).name} frame {o.frame}: {human_bytes(o.bytes)} vs "
@@ -248,7 +261,7 @@ def show_analysis(report: RenderAnalysis) -> None:
                 highlight=False,
             )
     for problem in report.problems:
-        console.print(f"  [yellow]{problem}[/yellow]", highlight=False)
+        console.print(f"  {problem}", style="yellow", highlight=False)
 
 
 def show_recommendation(result: Recommendation) -> None:
@@ -280,7 +293,7 @@ def show_recommendation(result: Recommendation) -> None:
     if result.confidence:
         console.print(f"Confidence: {result.confidence}", highlight=False)
     for problem in result.problems:
-        console.print(f"  [yellow]{problem}[/yellow]", highlight=False)
+        console.print(f"  {problem}", style="yellow", highlight=False)
 
 
 def show_render_demo(catalog, under) -> None:
@@ -289,7 +302,7 @@ def show_render_demo(catalog, under) -> None:
     from mediaopt.engine.demo.render_folder import render_demo
 
     report, recommendation = render_demo(catalog, under)
-    console.print("\n[bold]Render storage[/bold]")
+    console.print("\n[bold]Render storage[/bold]", markup=True)
     show_analysis(report)
     if recommendation is not None:
         show_recommendation(recommendation)

@@ -14,6 +14,7 @@ from mediaopt.engine.cli.output import (
     interactive,
     open_catalog,
     print_json,
+    shown,
 )
 from mediaopt.engine.cli.project_options import roots_from
 
@@ -87,7 +88,11 @@ def run(args: argparse.Namespace) -> ScanSummary:
         )
         console.print(f"catalog: {summary.catalog}", highlight=False, markup=False)
         for problem in summary.problems[:50]:
-            console.print(f"  [red]![/red] {problem.path}: {problem.reason}", highlight=False)
+            console.print(
+                f"  [red]![/red] {shown(f'{problem.path}: {problem.reason}', markup=True)}",
+                highlight=False,
+                markup=True,
+            )
         if len(summary.problems) > 50:
             console.print(f"  ... and {len(summary.problems) - 50} more (see --json)")
     return summary

@@ -53,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
     t = table(args.by, "files", "bytes")
     for row in rows:
         t.add_row(row.key, str(row.files), human_bytes(row.bytes))
-    t.add_row("[bold]total[/bold]", str(report.total_files), human_bytes(report.total_bytes))
+    from rich.text import Text  # a styled cell: string cells are plain text
+
+    t.add_row(Text("total", style="bold"), str(report.total_files), human_bytes(report.total_bytes))
     console.print(t)
     return 0

@@ -16,6 +16,9 @@ import OpenImageIO as oiio
 from PIL import Image
 
 from mediaopt.engine.fingerprint.errors import MediaDecodeError
+from mediaopt.engine.scan.probe.image import oiio_error
+from mediaopt.engine.scan.probe.mirror import whole_copy
+from mediaopt.engine.scan.reader import MediaReader
 
 HASH_SIDE = 256
 """Pictures are reduced to this before hashing; imagehash works on 32x32 and 9x8 anyway,
@@ -33,11 +36,13 @@ def load_picture(path: str | os.PathLike[str]) -> np.ndarray:
     """The picture as uint8 RGB (H, W, 3), reduced to at most LOAD_SIDE on a side."""
     path = os.fspath(path)
     ext = os.path.splitext(path)[1].lower()
+    # Decoders are handed bytes read through MediaReader (O_NOATIME, read-only), never the
+    # path: opening media must not change its access time (DESIGN.md, Safety).
     try:
         if ext in _OIIO_FIRST:
             return _oiio(path, ext in _LINEAR)
         try:
-            with Image.open(path) as image:
+            with io.BufferedReader(MediaReader(path)) as file, Image.open(file) as image:
                 # JPEG: decode at the smallest DCT scale still HASH_SIDE or more on a side
                 image.draft("RGB", (HASH_SIDE, HASH_SIDE))
                 image = _rgb(image)
@@ -60,9 +65,17 @@ def _rgb(image: Image.Image) -> Image.Image:
 
 
 def _oiio(path: str, linear: bool) -> np.ndarray:
-    source = oiio.ImageInput.open(path)
+    if not hasattr(os, "memfd_create"):
+        return _oiio_decode(path, path, linear)  # macOS, Windows: OpenImageIO opens it
+    with whole_copy(path, os.path.splitext(path)[1][1:].lower()) as copy:
+        return _oiio_decode(copy, path, linear)
+
+
+def _oiio_decode(source_path: str, path: str, linear: bool) -> np.ndarray:
+    source = oiio.ImageInput.open(source_path)
     if source is None:
-        raise MediaDecodeError(path, f"cannot open picture: {oiio.geterror() or 'unknown format'}")
+        why = oiio_error().replace(source_path, path) or "unknown format"
+        raise MediaDecodeError(path, f"cannot open picture: {why}")
     try:
         spec = source.spec()
         channels = min(spec.nchannels, 3)
@@ -71,6 +84,10 @@ def _oiio(path: str, linear: bool) -> np.ndarray:
             raise MediaDecodeError(path, f"cannot read pixels: {source.geterror()}")
     finally:
         source.close()
+    return _to_rgb(pixels, linear)
+
+
+def _to_rgb(pixels, linear: bool) -> np.ndarray:
     pixels = np.nan_to_num(np.asarray(pixels, dtype=np.float32), nan=0.0, posinf=1.0)
     if pixels.ndim == 2:
         pixels = pixels[..., None]

@@ -75,6 +75,13 @@ class OrphanReport(msgspec.Struct, kw_only=True):
     """Projects read (successfully or not); a failed one makes its scope uncertain."""
     failed_projects: list[str] = []
     """Project files that could not be read fully."""
+    restricted_to: list[str] = []
+    """Set when the search was restricted to these named projects (`--only-projects`):
+    other projects under the roots were not read, so an orphan here may be one of their
+    files."""
+    unlisted_folders: list[FileProblem] = []
+    """Folders under the roots that could not be listed (permission denied, a path longer
+    than the OS allows): a project in one is unknown, so what it could use is uncertain."""
     referenced: int = 0
     """Assets under the roots kept because an active project references them."""
     kept_as_source: int = 0
@@ -123,5 +130,8 @@ class ProjectsReport(msgspec.Struct, kw_only=True):
     roots: list[str]
     dormant_days: float
     projects: list[ProjectSummary] = []
+    restricted_to: list[str] = []
+    """Set when only these named projects were read (`--only-projects`), not those found
+    under the roots."""
     problems: list[FileProblem] = []
     """Project files that could not be read."""

@@ -46,6 +46,10 @@ class Reference(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
     location: str | None = None
     """Where in the project file this comes from: `line 42`, `track V1 clip 3`."""
     note: str | None = None
+    in_cut: bool = True
+    """False for media the project holds but no timeline of it uses: a clip in an
+    editing library's browser, a multicam angle the cut does not show. Still the
+    project's: never an orphan while the project is active."""
 
 
 class Project(msgspec.Struct, kw_only=True, omit_defaults=True):

@@ -213,6 +213,9 @@ class DeclaredOutput(msgspec.Struct, kw_only=True, omit_defaults=True):
     """Write node name (`Write1`, `Group1.Write2`) or scene name."""
     path: str
     """The output path as the project writes it."""
+    unresolvable: str | None = None
+    """Why the path cannot be worked out without running code (a Nuke `[python ...]`
+    expression, which mediaopt never runs): nothing on disk is compared with it."""
     frames: tuple[int, int] | None = None
     declared: dict[str, str] = {}
     """The host's own settings: Nuke knobs (`datatype`) or Blender properties (`depth`)."""

@@ -33,6 +33,7 @@ def analyse_production(
     settings: Settings | None = None,
     path_map: list[str] | None = None,
     now: float | None = None,
+    only_projects: bool = False,
 ) -> ProductionAnalysis:
     """Projects, orphans and lineage under `roots` (already scanned into `catalog`).
     `path_map` rules (`written=local`) add to those in `settings`."""
@@ -44,6 +45,7 @@ def analyse_production(
         path_map=PathMap.parse([*settings.path_map, *(path_map or [])]),
         dormant_days=settings.dormant_days,
         now=now,
+        only_projects=only_projects,
     )
     return ProductionAnalysis(
         projects=summarise_projects(
@@ -68,12 +70,14 @@ def find_orphans(
     dormant_days: float = DEFAULT_DORMANT_DAYS,
     now: float | None = None,
     unreadable_scope_depth: int | None = None,
+    only_projects: bool = False,
     progress: Progress | None = None,
 ) -> OrphanReport:
-    """The orphan report for `roots`. `projects` are project files to honour; when none
-    are given, every project file cataloged under the roots is read. A project that
-    cannot be read makes everything under the roots uncertain, or with
-    `unreadable_scope_depth` N, everything in the first N folders under its root."""
+    """The orphan report for `roots`. Every project file under the roots is read, and the
+    named `projects` too (always active); with `only_projects`, the named ones alone, and
+    the report says it was restricted. A project that cannot be read makes everything
+    under the roots uncertain, or with `unreadable_scope_depth` N, everything in the
+    first N folders under its root."""
     session = open_session(
         catalog,
         roots,
@@ -81,6 +85,7 @@ def find_orphans(
         path_map=path_map,
         dormant_days=dormant_days,
         now=now,
+        only_projects=only_projects,
         progress=progress,
     )
     if progress is not None:

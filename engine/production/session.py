@@ -23,27 +23,45 @@ from mediaopt.engine.refs.resolve import Resolution, resolve
 from mediaopt.engine.render.jobs import render_jobs
 
 
-def discover_projects(index: CatalogIndex, roots: list[str]) -> list[str]:
+def discover_projects(
+    index: CatalogIndex, roots: list[str], unlisted: list[FileProblem] | None = None
+) -> list[str]:
     """Project files under the roots that a reader knows: from the catalog, and from the
-    folders as they are now, since a cut saved after the last scan is in use too."""
+    folders as they are now, since a cut saved after the last scan is in use too. Folders
+    that cannot be listed are added to `unlisted`: a project in one is unknown."""
     named = index.named_under(roots, project_extensions())
     found = {path for path, kind in named if kind != "sequence" and _kind(path)}
-    found.update(p for p in unscanned_projects(roots) if p not in index.by_path)
+    found.update(p for p in unscanned_projects(roots, unlisted) if p not in index.by_path)
     return sorted(found)
 
 
-def unscanned_projects(roots: list[str]) -> Iterator[str]:
+def unscanned_projects(
+    roots: list[str], unlisted: list[FileProblem] | None = None
+) -> Iterator[str]:
     """Files under the roots named like a project file. Names only: directory entries
-    carry their type, so this reads folders and stats nothing, far cheaper than a scan."""
+    carry their type, so this reads folders and stats nothing, far cheaper than a scan.
+    A folder that cannot be listed (permission denied, a path longer than the OS allows)
+    is added to `unlisted`, never skipped silently: what it holds may be a project."""
     extensions = set(project_extensions())
+
+    def note(exc: OSError) -> None:
+        if unlisted is not None and exc.filename:
+            unlisted.append(FileProblem(path=os.fsdecode(exc.filename), reason=_why(exc)))
+
     for root in roots:
-        for folder, _, names in os.walk(root):
+        for folder, _, names in os.walk(root, onerror=note):
             for name in names:
                 parts = name.lower().split(".")[1:]
                 if any(".".join(parts[i:]) in extensions for i in range(len(parts))):
                     path = os.path.join(folder, name)
                     if _kind(path):
                         yield path
+
+
+def _why(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "cannot list folder: permission denied"
+    return f"cannot list folder: {exc.strerror or exc}"
 
 
 def _kind(path: str) -> str | None:
@@ -60,13 +78,15 @@ def read_projects(
     *,
     dormant_days: float,
     now: float | None = None,
-    explicit: bool = False,
+    named: Iterable[str] = (),
     progress: Progress | None = None,
 ) -> list[ResolvedProject]:
     """Read and resolve each project, and every project file they reference in turn (a
     timeline nesting another, an AAF composing AAFs): what a nested project uses is used
-    by its parent, so it is as active as the parent."""
+    by its parent, so it is as active as the parent. The `named` ones (given by the user)
+    are always active."""
     now = time.time() if now is None else now
+    explicit = {os.path.abspath(p) for p in named}
     read: dict[str, ResolvedProject] = {}
     nested: dict[str, list[str]] = {}
     queue = [os.path.abspath(p) for p in paths]
@@ -74,7 +94,9 @@ def read_projects(
         path = queue.pop(0)
         if path in read:
             continue
-        rp = resolve_project(read_project(path), path, index, path_map, dormant_days, now, explicit)
+        rp = resolve_project(
+            read_project(path), path, index, path_map, dormant_days, now, path in explicit
+        )
         read[path] = rp
         if progress is not None:
             progress.advance(1)
@@ -113,10 +135,12 @@ def open_session(
     now: float | None = None,
     jobs: list[RenderJob] | None = None,
     fingerprint: bool = False,
+    only_projects: bool = False,
     progress: Progress | None = None,
 ) -> Session:
-    """Index the catalog, read `projects` (or those found under the roots when none are
-    given), resolve their references and gather lineage under the roots.
+    """Index the catalog, read the project files found under the roots and the named
+    `projects` (always active; with `only_projects`, those alone: the session is then
+    `restricted`), resolve their references and gather lineage under the roots.
 
     Given a Catalog (not an index), lineage also uses its recorded render jobs (unless
     `jobs` are given) and its cached video fingerprints; `fingerprint` first decodes
@@ -128,9 +152,14 @@ def open_session(
     roots = [os.path.abspath(r) for r in roots]
     path_map = path_map or PathMap()
     now = time.time() if now is None else now
-    explicit = bool(projects)
+    named = [os.path.abspath(p) for p in projects or []]
+    restricted = bool(named) and only_projects
+    unlisted: list[FileProblem] = []
+    # A named project adds to those found: naming one cut must not hide another active
+    # cut under the roots, whose media would then be called orphans.
     progress.phase("finding projects")
-    paths = projects if projects else discover_projects(index, roots)
+    found = [] if restricted else discover_projects(index, roots, unlisted)
+    paths = list(dict.fromkeys([*named, *found]))
     progress.phase("reading projects", total=len(paths))
     read = read_projects(
         paths,
@@ -138,7 +167,7 @@ def open_session(
         path_map,
         dormant_days=dormant_days,
         now=now,
-        explicit=explicit,
+        named=named,
         progress=progress,
     )
     # Inference runs per root: reel and clip names (A001C003) recur on every production,
@@ -165,7 +194,16 @@ def open_session(
         }
         printed = (index.by_path.get(path) for path in sorted(prints))
         edges += perceptual_edges((e for e in printed if e is not None), prints, linked)
-    return Session(index=index, roots=roots, projects=read, edges=edges, now=now, problems=problems)
+    return Session(
+        index=index,
+        roots=roots,
+        projects=read,
+        edges=edges,
+        now=now,
+        problems=problems,
+        unlisted=unlisted,
+        restricted_to=named if restricted else [],
+    )
 
 
 def _jobs_under(jobs: list[RenderJob], roots: list[str]) -> list[RenderJob]:

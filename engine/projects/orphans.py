@@ -14,6 +14,7 @@ import os
 from collections import defaultdict
 
 from mediaopt.engine.model import (
+    FileProblem,
     LineageEdge,
     LineageKind,
     Orphan,
@@ -54,8 +55,12 @@ def orphans_in(
         grace_days=grace_days,
         now=session.now,
         unreadable_scope_depth=unreadable_scope_depth,
+        unlisted=session.unlisted,
+        restricted_to=session.restricted_to,
     )
-    report.problems = session.reading_problems()
+    # Unreadable projects and unlistable folders are both inputs that could not be read:
+    # the command's exit status says so (1), as it lists them.
+    report.problems = [*session.reading_problems(), *report.unlisted_folders]
     return report
 
 
@@ -68,8 +73,15 @@ def classify(
     grace_days: float,
     now: float,
     unreadable_scope_depth: int | None = None,
+    unlisted: list[FileProblem] | None = None,
+    restricted_to: list[str] | None = None,
 ) -> OrphanReport:
-    report = OrphanReport(roots=roots, grace_days=grace_days)
+    report = OrphanReport(
+        roots=roots,
+        grace_days=grace_days,
+        unlisted_folders=unlisted or [],
+        restricted_to=restricted_to or [],
+    )
     referenced: dict[str, str] = {}
     dormant: dict[str, str] = {}
     maybe: dict[str, str] = {}
@@ -80,7 +92,16 @@ def classify(
         for rp in read
         if (why := _unknowable(rp))
     ]
-    report.folder_projects = folder_project_roots(roots, read)
+    # A folder that cannot be listed may hold a project, as unknown as one that cannot
+    # be read: the same scope is in doubt.
+    failed_scopes += [
+        (
+            _scope(os.path.join(p.path, ""), roots, unreadable_scope_depth),
+            f"{p.path} could not be listed ({p.reason}), and a project in it",
+        )
+        for p in report.unlisted_folders
+    ]
+    report.folder_projects = folder_project_roots(roots, read, restricted=bool(restricted_to))
     folders = [f.rstrip(os.sep) + os.sep for f in report.folder_projects]
     sources = _needed_sources(set(referenced), edges)
     superseded = _superseded(set(referenced), edges)
@@ -149,7 +170,7 @@ def _note_project(
                     project=project.path, reference=ref, tried=res.tried, candidates=res.candidates
                 )
             )
-            what = ref.path or ref.name or ref.reel or "a clip"
+            what = ref.path or (f"reel {ref.reel}" if ref.reel else ref.name) or "a clip"
             for candidate in res.candidates:
                 maybe.setdefault(candidate, f"may be {what!s} that {name} references unresolved")
 

@@ -18,13 +18,18 @@ def summarise_projects(
     dormant_days: float = DEFAULT_DORMANT_DAYS,
 ) -> ProjectsReport:
     report = ProjectsReport(
-        roots=session.roots, dormant_days=dormant_days, problems=session.reading_problems()
+        roots=session.roots,
+        dormant_days=dormant_days,
+        restricted_to=session.restricted_to,
+        problems=session.reading_problems(),
     )
     for rp in session.projects:
         report.projects.append(_from_project(rp, session, dormant_days))
     for convention in conventions or []:
         report.projects += _from_folders(session, convention, dormant_days)
-    for root in folder_project_roots(session.roots, session.projects):
+    for root in folder_project_roots(
+        session.roots, session.projects, restricted=bool(session.restricted_to)
+    ):
         folder = ProjectSummary(name=os.path.basename(root) or root, path=root, kind="folder")
         for entry in session.index.under([root]):
             _add(folder, entry)

@@ -7,6 +7,7 @@ skips the rest), so 100,000 assets index in a few seconds and a few tens of MB.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import unicodedata
@@ -128,6 +129,7 @@ class CatalogIndex:
         self._keys: _Keys | None = None
         self._folders: dict[str, list[str]] | None = None
         self._cache: dict[int | str, Entry | None] = {}
+        self._sorted_stems: list[tuple[str, int | str]] | None = None
         if catalog is None:
             self._memory = {entry.path: entry for entry in entries}
         self.by_path = _ByPath(self)
@@ -202,6 +204,31 @@ class CatalogIndex:
             if seq and seq.first_frame <= frame <= seq.last_frame and digits >= seq.padding:
                 return entry
         return None
+
+    def stems_starting(self, prefix: str) -> Iterator[Entry]:
+        """Assets whose stem (see `stem`) starts with `prefix` followed by nothing or a
+        separator: `a001c003` finds `a001c003_180101_r1ab`, not `a001c0031`."""
+        if not prefix:
+            return
+        if self._sorted_stems is None:
+            # Built on first use only (reel-only EDL events): stems are hashed in the key
+            # table, which cannot answer a prefix.
+            if self._memory is not None:
+                items = ((p, e) for p, e in self._memory.items())
+            else:
+                items = ((r, _decode_keys(rec)) for r, rec in self._catalog.keyed_records())
+            self._sorted_stems = sorted(
+                (name, row) for row, entry in items for name in stems(entry.path)
+            )
+        stems_list = self._sorted_stems
+        i = bisect.bisect_left(stems_list, (prefix,))
+        ids: list[int | str] = []
+        while i < len(stems_list) and stems_list[i][0].startswith(prefix):
+            name, row = stems_list[i]
+            if len(name) == len(prefix) or name[len(prefix)] in _SEPARATORS:
+                ids.append(row)
+            i += 1
+        yield from self._entries(dict.fromkeys(ids))
 
     def same_folders(self, folder: str) -> list[str]:
         """Cataloged folders that are `folder` on disk under another spelling: through a

@@ -38,13 +38,22 @@ class ResolvedProject(msgspec.Struct, kw_only=True):
         return {a for r in self.resolutions for a in r.assets}
 
 
-def folder_project_roots(roots: list[str], read: list[ResolvedProject]) -> list[str]:
-    """Roots with no project file under them, when projects were discovered rather than
-    named: such a folder's tree is its project. Without this, a camera-original archive
-    that holds no edit would be reported whole as orphans."""
-    if any(rp.explicit for rp in read):
-        return []  # the user named the projects that define what is in use
-    return [r for r in roots if not any(_under(rp.project.path, r) for rp in read)]
+def folder_project_roots(
+    roots: list[str], read: list[ResolvedProject], *, restricted: bool = False
+) -> list[str]:
+    """Roots with no project file under them, and none of whose media a project named by
+    the user uses: such a folder's tree is its project. Without this, a camera-original
+    archive that holds no edit would be reported whole as orphans. None when the search
+    was `restricted` to named projects: the user said those define what is in use."""
+    if restricted:
+        return []
+    return [r for r in roots if not any(_holds(r, rp) for rp in read)]
+
+
+def _holds(root: str, rp: ResolvedProject) -> bool:
+    if _under(rp.project.path, root):
+        return True
+    return rp.explicit and any(_under(asset, root) for asset in rp.assets)
 
 
 def _under(path: str, root: str) -> bool:
@@ -91,6 +100,12 @@ class Session(msgspec.Struct, kw_only=True):
     now: float
     problems: list[FileProblem] = []
     """Files that could not be fingerprinted for perceptual lineage."""
+    restricted_to: list[str] = []
+    """The named projects, when the search was restricted to them (`only_projects`):
+    other projects under the roots were not read."""
+    unlisted: list[FileProblem] = []
+    """Folders under the roots that could not be listed: a project in one is unknown, so
+    what it could reference is in doubt."""
 
     def reading_problems(self) -> list[FileProblem]:
         """What could not be read: each unreadable project file (with its first error),

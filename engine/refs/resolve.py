@@ -29,6 +29,8 @@ _NUKE_SCRIPT_DIR = re.compile(r"\[\s*file\s+dirname\s+\[\s*value\s+root\.name\s*
 
 
 _BLENDER_SUFFIXES = (".blend", ".blend1", ".blend2")
+_MEDIA = {"video", "audio", "image", "sequence"}
+"""What a reel names: a sidecar of the same name (`A001C003.ale`) is not the clip."""
 
 
 class Resolution(msgspec.Struct, kw_only=True):
@@ -42,7 +44,8 @@ class Resolution(msgspec.Struct, kw_only=True):
     """That uncataloged file, when `exists`: a project nested from outside the roots is
     read through it."""
     how: str = ""
-    """`path`, `sequence`, `frame`, `case`, `link`, `reel`, or empty when unresolved."""
+    """`path`, `sequence`, `frame`, `case`, `link`, `reel` (the media's reel metadata),
+    `reel-name` (the one file named after the reel), or empty when unresolved."""
     tried: list[str] = []
     candidates: list[str] = []
 
@@ -78,7 +81,20 @@ def resolve(
         matches = [e.path for e in _reel_matches(reference, index)]
         if matches:
             return Resolution(assets=matches, how="reel")
+        named = _reel_named_file(reference, index)
+        if named is not None:
+            return Resolution(assets=[named.path], how="reel-name")
     return Resolution(candidates=_candidates(reference, index))
+
+
+def _reel_named_file(reference: Reference, index: CatalogIndex) -> Entry | None:
+    """The one cataloged file named after the reel: Avid and most conform EDLs name a
+    file-based camera's clip (`A001C003.mov`) only by its reel. Used when exactly one file
+    has that stem and its timecode does not say otherwise; several are only candidates."""
+    named = [e for e in index.by_stem.get(fold(reference.reel or ""), []) if e.kind in _MEDIA]
+    wanted = timecode_seconds(reference.timecode, None)
+    fitting = [e for e in named if wanted is None or _covers(e, wanted)]
+    return fitting[0] if len(fitting) == 1 and len(named) == 1 else None
 
 
 def _project_dirs(project_path: str) -> list[str]:
@@ -105,6 +121,24 @@ def _in_catalog(
             continue
         for same in index.same_folders(folder):
             found = _by_path(os.path.join(same, name), frames, index)
+            if found is not None:
+                found.how = "link"
+                return found
+    return _through_file_link(tried, frames, index)
+
+
+def _through_file_link(
+    tried: list[str], frames: tuple[int, int] | None, index: CatalogIndex
+) -> Resolution | None:
+    """A file symlink (`selects/best.mov -> ../camera/I.mov`): scans catalog a link inside
+    a root under its target's path only, so the reference is to that asset."""
+    for local in tried:
+        if not os.path.islink(local):
+            continue
+        real = os.path.realpath(local)
+        folder, name = os.path.split(real)
+        for spelling in [folder, *index.same_folders(folder)]:
+            found = _by_path(os.path.join(spelling, name), frames, index)
             if found is not None:
                 found.how = "link"
                 return found
@@ -211,6 +245,11 @@ def _candidates(reference: Reference, index: CatalogIndex) -> list[str]:
         names |= stems(reference.name)
     found = {e.path for name in names for e in index.by_stem.get(name, ())}
     found.update(e.path for e in _reel_matches(reference, index))
+    if reference.reel:
+        # A camera file is named after its reel and more (`A001C003_180101_R1AB.mov`),
+        # and CMX 3600 cuts reel names to 8 characters: any file whose name starts with
+        # the reel may be the one.
+        found.update(e.path for e in index.stems_starting(fold(reference.reel)))
     return sorted(found)
 
 

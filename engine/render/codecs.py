@@ -15,6 +15,8 @@ import numpy as np
 import OpenImageIO as oiio
 
 from mediaopt.engine.render.quality import is_data_channel
+from mediaopt.engine.scan.probe.image import oiio_error
+from mediaopt.engine.scan.probe.mirror import whole_copy
 
 
 class Part(msgspec.Struct):
@@ -153,10 +155,19 @@ def predicted_decode(parts: list[Part], candidate: Candidate) -> list[Part] | No
 
 
 def read_frame(path: str) -> list[Part]:
-    """Every part of one frame, pixels as float32."""
-    inp = oiio.ImageInput.open(path)
+    """Every part of one frame, pixels as float32. Decoded from a copy read through
+    MediaReader (O_NOATIME): OpenImageIO never opens the media itself."""
+    if not hasattr(os, "memfd_create"):
+        return _read_frame(path, path)
+    with whole_copy(path, os.path.splitext(path)[1][1:].lower()) as copy:
+        return _read_frame(copy, path)
+
+
+def _read_frame(source: str, path: str) -> list[Part]:
+    inp = oiio.ImageInput.open(source)
     if inp is None:
-        raise RuntimeError(f"{path}: {' '.join(oiio.geterror().split()) or 'cannot open'}")
+        why = " ".join(oiio_error().replace(source, path).split())
+        raise RuntimeError(f"{path}: {why or 'cannot open'}")
     try:
         parts, index = [], 0
         while True:

@@ -12,7 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mediaopt.engine.catalog import Catalog
-from mediaopt.engine.model import DeclaredOutput, Project, Recommendation, Reference
+from mediaopt.engine.model import (
+    DeclaredOutput,
+    Project,
+    Recommendation,
+    Reference,
+    ReferenceTarget,
+)
 from mediaopt.engine.progress import Progress
 from mediaopt.engine.refs.index import CatalogIndex
 from mediaopt.engine.refs.pathmap import PathMap
@@ -81,6 +87,9 @@ def _compare(
             + ", ".join(f"{k} {host_settings.NUKE_EXR_DEFAULTS[k]!r}" for k in defaulted)
         )
     resolution = resolve(reference, project.path, index, path_map)
+    if reference.target is ReferenceTarget.UNRESOLVABLE and not resolution.assets:
+        output.unresolvable = reference.note or "a path only running code could work out"
+        return output
     output.outputs = resolution.assets
     if not resolution.assets:
         output.notes.append(

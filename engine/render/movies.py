@@ -29,6 +29,7 @@ from mediaopt.engine.model import Asset, Recommendation, WhatIfCandidate
 from mediaopt.engine.progress import NullProgress, Progress
 from mediaopt.engine.render import reencode
 from mediaopt.engine.render.quality import QualityTarget, SsimReference, psnr, ssim
+from mediaopt.engine.scan.reader import MediaReader
 
 # Full opacity comes back from a 10- or 12-bit alpha as a hair under 1.0 after FFmpeg's
 # scaling to 16 bits; anything a full 8-bit step below it is real transparency.
@@ -113,7 +114,8 @@ def movie_what_if(
 
     progress = progress or NullProgress()
     problems: list[str] = []
-    with av.open(asset.path, "r") as container:
+    # Through MediaReader (O_NOATIME), never by path: a what-if must not touch the media.
+    with MediaReader(asset.path) as reader, av.open(reader, "r") as container:
         stream = _video_stream(container, asset)
         total = _frame_total(asset, stream)
         rate = stream.average_rate or stream.guessed_rate or Fraction(24)

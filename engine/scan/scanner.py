@@ -34,6 +34,12 @@ _BATCH = 8
 with its pickles: with one file per task that was a third of a short clip's CPU. After a
 worker crash the lost jobs go again one per task, so a crashing file costs only itself."""
 
+PROBE_SECONDS = 30.0
+"""Time a worker gets for one job's header probes before it is killed. A probe takes
+milliseconds (seconds on a slow share); MediaInfo loops forever inside its C code on some
+damaged MP4 headers (found by tests/engine/scan/test_probe_fuzz.py), where no Python-level
+timeout can reach it."""
+
 
 class _Split(msgspec.Struct):
     """A numbered run that its probed frames showed to be photographs (see stills.py):
@@ -74,7 +80,10 @@ class _Prober:
         # not each import it again; the CLI's imports no engine.
         ctx.set_forkserver_preload(["__main__", *PRELOAD])
         return ProcessPoolExecutor(
-            self.workers, mp_context=ctx, initializer=init_worker, initargs=(self.low_impact,)
+            self.workers,
+            mp_context=ctx,
+            initializer=init_worker,
+            initargs=(self.low_impact, PROBE_SECONDS, os.getpid()),
         )
 
     def submit(self, job: _Job) -> list[tuple[_Job, list[Asset]]]:
@@ -134,13 +143,31 @@ class _Prober:
         assert self._pool is not None
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._pool = self._new_pool()
-        results = []
+        suspects = []
         for item in lost:
             item.attempts += 1
             if item.attempts >= 2:
-                results.append((item, [_crashed(p) for p in item.paths]))
+                suspects.append(item)
             else:
                 self._send([item])
+        return self._one_by_one(suspects)
+
+    def _one_by_one(self, jobs: list[_Job]) -> list[tuple[_Job, list[Asset]]]:
+        """Jobs lost twice, maybe only beside the one that killed the worker: each alone
+        in a pool of its own, so only the culprit is called crashed."""
+        results = []
+        pool = self._new_pool() if jobs else None
+        for job in jobs:
+            assert pool is not None
+            try:
+                (assets,) = pool.submit(probe_jobs, [job.paths], self.low_impact).result()
+                results.append((job, assets))
+            except BrokenProcessPool:
+                results.append((job, [_crashed(p) for p in job.paths]))
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = self._new_pool()
+        if pool is not None:
+            pool.shutdown(wait=True)
         return results
 
     def close(self) -> None:
@@ -160,7 +187,7 @@ def _crashed(path: str) -> Asset:
         bytes=size,
         mtime=mtime,
         status=AssetStatus.ERROR,
-        reason="the header parser crashed on this file",
+        reason="the header parser crashed or hung on this file (twice)",
     )
 
 

@@ -157,9 +157,8 @@ def test_what_if_on_the_selected_write_sets_the_recommended_knobs(addon, nuke, s
             break
         time.sleep(0.1)
     assert job.error is None, job.error
-    [output] = [
-        o for o in job.results["measuring settings"].data["outputs"] if o["node"] == "WriteComp"
-    ]
+    outputs = job.results["measuring settings"].data["outputs"]  # a RenderSettingsReport
+    [output] = [o for o in outputs if o["node"] == "WriteComp"]
     assert output["rendered_bytes"] == sum(p.stat().st_size for p in (shot / "renders").iterdir())
     assert output["changes"]
     for knob, value in output["changes"].items():

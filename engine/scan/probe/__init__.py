@@ -14,6 +14,7 @@ from mediaopt.engine.scan.errors import ProbeError
 from mediaopt.engine.scan.probe.ends import truncation
 from mediaopt.engine.scan.probe.image import probe_image
 from mediaopt.engine.scan.probe.mediainfo import PROBE_BUDGET, probe_av
+from mediaopt.engine.scan.probe.sanity import clean_text, impossible, without_impossible_rates
 from mediaopt.engine.scan.probe.signature import (
     HEAD_BYTES,
     IMAGE_EXTENSIONS,
@@ -84,6 +85,18 @@ def probe_file(path: str, *, low_impact: bool = False) -> Asset:
             format=sig.format,
             reason=_os_reason(exc),
         )
+    except Exception as exc:  # noqa: BLE001 - a parser's bug on hostile bytes is this file's error
+        asset = Asset(
+            **base,
+            kind=_kind_of(sig),
+            status=AssetStatus.ERROR,
+            format=sig.format,
+            recognised_as=sig.description,
+            reason=f"the header could not be parsed ({type(exc).__name__}: {exc})"[:300],
+        )
+    asset = without_impossible_rates(asset)
+    if asset.status is not AssetStatus.ERROR and (nonsense := impossible(asset)):
+        asset.status, asset.reason = AssetStatus.ERROR, nonsense
     if cut_short:
         # A cut-short file confuses the parsers into vaguer complaints ("no tracks"):
         # the structural finding is the cause a person can act on.
@@ -94,7 +107,7 @@ def probe_file(path: str, *, low_impact: bool = False) -> Asset:
         asset.reason = mismatch
     asset.probe_count = 1
     asset.probed_bytes = (asset.probed_bytes or 0) + head_bytes
-    return asset
+    return clean_text(asset)
 
 
 def _probe_family(

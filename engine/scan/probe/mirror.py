@@ -396,3 +396,32 @@ def _u32(data: bytes, order: str) -> int:
 
 def _u64(data: bytes, order: str) -> int:
     return struct.unpack(order + "Q", data[:8])[0]
+
+
+@contextlib.contextmanager
+def whole_copy(path: str, extension: str, *, drop_cache: bool = False):
+    """A path OpenImageIO can decode `path` from, without opening `path` itself: the
+    whole file read through MediaReader (O_NOATIME) into a memfd, named like Mirror's
+    (`header.<extension>` on /dev/shm). For decoders that need the pixels, not only the
+    header (near-duplicate pictures, render what-ifs); the copy lives in RAM only while
+    the `with` block runs."""
+    reader = MediaReader(path, drop_cache=drop_cache)
+    fd, folder = -1, None
+    try:
+        fd = os.memfd_create("mediaopt-decode", os.MFD_CLOEXEC)
+        offset = 0
+        while chunk := reader.read_at(offset, 1 << 20):
+            os.pwrite(fd, chunk, offset)
+            offset += len(chunk)
+        folder = tempfile.mkdtemp(prefix="mediaopt-decode-", dir=_link_dir())
+        link = os.path.join(folder, f"header.{extension or 'img'}")
+        os.symlink(f"/proc/{os.getpid()}/fd/{fd}", link)
+        yield link
+    finally:
+        if folder is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(folder, f"header.{extension or 'img'}"))
+            os.rmdir(folder)
+        if fd >= 0:
+            os.close(fd)
+        reader.close()

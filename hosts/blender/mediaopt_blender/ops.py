@@ -204,8 +204,9 @@ class MEDIAOPT_OT_render_what_if(_Background, bpy.types.Operator):
         return [("cataloguing the renders", ["scan", folder]), ("measuring settings", settings)]
 
     def finish(self, context: Any, job: "client.Job") -> Any:
-        # `render settings --json` prints {"outputs": [...], "problems": [...]}
-        outputs = (job.results["measuring settings"].data or {}).get("outputs", [])
+        data = job.results["measuring settings"].data or []
+        # `render settings --json` is a report: {"outputs": [...], "problems": [...]}
+        outputs = data.get("outputs", []) if isinstance(data, dict) else data
         return [o for o in outputs if o["node"] == context.scene.name]
 
 

@@ -263,9 +263,10 @@ def what_if(nuke: Any, quality: str = DEFAULT_QUALITY) -> Optional["client.Job"]
         if job.error or job.cancelled:
             nuke.message(job.status)
             return
-        # `render settings --json` prints {"outputs": [...], "problems": [...]}
-        report = job.results["measuring settings"].data or {}
-        outputs = [o for o in report.get("outputs", []) if o["node"] == node.fullName()]
+        data = job.results["measuring settings"].data or []
+        # `render settings --json` is a report: {"outputs": [...], "problems": [...]}
+        found = data.get("outputs", []) if isinstance(data, dict) else data
+        outputs = [o for o in found if o["node"] == node.fullName()]
         show(nuke, what_if_lines(outputs) + apply_changes(node, outputs))
 
     return run_in_background(nuke, "mediaopt: render what-if", steps, done)

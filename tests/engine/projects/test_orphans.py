@@ -10,6 +10,7 @@ import pytest
 
 from mediaopt.engine.demo.feature import AGE_DAYS
 from mediaopt.engine.production.analysis import find_orphans
+from mediaopt.engine.projects.orphans import MEDIA_KINDS
 from mediaopt.engine.refs.pathmap import PathMap
 
 DAY = 86400.0
@@ -66,6 +67,9 @@ def test_no_referenced_asset_is_ever_an_orphan(production, maps, explicit):
     orphans = {o.path for o in report.orphans}
     assert not orphans & set(truth.referenced)
     assert not orphans & set(truth.recent)
+    _cataloged(production, *truth.referenced, *truth.recent)
+    doubted = {u.path for u in report.uncertain} & set(truth.referenced)
+    assert report.referenced + report.kept_as_source + len(doubted) >= len(truth.referenced)
     # Also by the file behind each frame of a sequence and by a different spelling.
     assert all(os.path.abspath(p) == p for p in orphans)
 
@@ -74,6 +78,7 @@ def test_a_sequence_referenced_for_a_sub_range_is_kept(production):
     plate = next(p for p in production.truth.referenced if "plate" in p)
     report = _orphans(production, maps=False)
     assert plate not in {o.path for o in report.orphans} | {u.path for u in report.uncertain}
+    _cataloged(production, plate)
     nuke = next(p for p in report.projects if p.kind == "nuke")
     assert nuke.resolved == nuke.references == 2
 
@@ -82,6 +87,7 @@ def test_a_clip_known_only_by_name_and_reel_keeps_its_media(production):
     clip = os.path.join(production.root, "show", "camera", "A001C004.mov")
     report = _orphans(production, maps=False)
     assert clip not in {o.path for o in report.orphans} | {u.path for u in report.uncertain}
+    _cataloged(production, clip)
 
 
 def test_an_unreadable_project_is_reported_and_its_show_is_uncertain(production):
@@ -111,6 +117,7 @@ def test_recent_files_are_never_orphans(production):
     assert report.kept_recent == len(production.truth.recent)
     listed = {o.path for o in report.orphans} | {u.path for u in report.uncertain}
     assert not listed & set(production.truth.recent)
+    _cataloged(production, *production.truth.recent)
     # A grace period longer than the media's age keeps everything.
     assert _orphans(production, grace_days=AGE_DAYS + 1).orphans == []
 
@@ -157,3 +164,12 @@ def test_a_project_given_explicitly_is_honoured_even_when_dormant(production):
     plate = next(p for p in truth.referenced if "plate" in p)
     assert report.projects[0].active
     assert plate not in {o.path for o in report.orphans} | {u.path for u in report.uncertain}
+    _cataloged(production, plate)
+
+
+def _cataloged(production, *paths: str) -> None:
+    """The positive half of an absence: the file is cataloged media, so the search saw
+    it and kept it."""
+    for path in paths:
+        entry = production.index.by_path.get(path)
+        assert entry is not None and entry.kind in MEDIA_KINDS, f"{path} was never cataloged"

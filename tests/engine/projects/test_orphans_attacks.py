@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import opentimelineio as otio
+import pytest
 
 from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
@@ -17,6 +18,7 @@ from mediaopt.engine.demo import media
 from mediaopt.engine.demo.timelines import write_cut
 from mediaopt.engine.model import OrphanReport
 from mediaopt.engine.production.analysis import find_orphans
+from mediaopt.engine.projects.orphans import MEDIA_KINDS
 from mediaopt.engine.refs.pathmap import PathMap
 
 OLD = 1_500_000_000.0
@@ -58,15 +60,39 @@ def _nuke(path: Path, reads: list[tuple[str, int, int]]) -> str:
     return str(path)
 
 
+_CATALOG: list[Catalog] = []
+
+
+@pytest.fixture(autouse=True)
+def _remember_catalog(catalog: Catalog):
+    """Every test here scans into `catalog`; the helpers check the positive in it."""
+    _CATALOG[:] = [catalog]
+    yield
+    _CATALOG.clear()
+
+
 def _never_orphaned(report: OrphanReport, *paths: str) -> None:
+    """Not an orphan, and not because it was never seen: each path is cataloged as media
+    under the roots, so the search weighed it and kept it (referenced, as a source,
+    recent, or uncertain with a reason)."""
     orphans = {o.path for o in report.orphans}
     assert not orphans & set(paths), (orphans & set(paths), report.unresolved_references)
+    bases = [r.rstrip(os.sep) + os.sep for r in report.roots]
+    reasons = {u.path: u.reason for u in report.uncertain}
+    for path in paths:
+        asset = _CATALOG[0].get(path)
+        assert asset is not None, f"{path} was never cataloged"
+        assert str(asset.kind) in MEDIA_KINDS and any(path.startswith(b) for b in bases)
+        assert path not in reasons or reasons[path], "uncertain without a reason"
+    kept = report.referenced + report.kept_as_source + report.kept_recent
+    assert kept + len(reasons) >= len(paths)
 
 
 def _referenced(report: OrphanReport, *paths: str) -> None:
     _never_orphaned(report, *paths)
     doubted = {u.path for u in report.uncertain}
     assert not doubted & set(paths), [u for u in report.uncertain if u.path in paths]
+    assert report.referenced >= len(paths)
 
 
 # Paths ----------------------------------------------------------------------------------

@@ -144,6 +144,11 @@ def test_a_root_without_any_project_file_is_one_folder_project(tmp_path: Path, c
     assert report.folder_projects == [str(archive)]
     assert report.kept_in_folder_projects == len(kept)
     assert [o.path for o in report.orphans] == [unused]
-    # Named projects say what is in use: the archive's media is then judged by them.
-    named = find_orphans(catalog, [str(archive)], projects=[str(show / "edit" / "cut.otio")])
-    assert named.folder_projects == [] and sorted(o.path for o in named.orphans) == kept
+    # A named project adds to those found: one that uses nothing in the archive leaves
+    # it a folder project. Restricted to the named projects, they say what is in use.
+    cut = str(show / "edit" / "cut.otio")
+    named = find_orphans(catalog, [str(archive)], projects=[cut])
+    assert named.folder_projects == [str(archive)] and named.orphans == []
+    only = find_orphans(catalog, [str(archive)], projects=[cut], only_projects=True)
+    assert only.folder_projects == [] and sorted(o.path for o in only.orphans) == kept
+    assert only.restricted_to == [cut]

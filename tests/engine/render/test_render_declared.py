@@ -185,3 +185,24 @@ def test_render_settings_command_prints_declared_and_rendered_as_json(nuke_shot,
         "pixel_type: declared half, rendered float",
     ]
     assert out["Write1"]["rendered"]["format"] == "OpenEXR"
+
+
+def test_a_write_path_only_python_could_give_is_shown_unresolvable(tmp_path: Path, capsys):
+    from mediaopt.engine.catalog import Catalog
+    from mediaopt.engine.cli import main
+
+    script = tmp_path / "comp.nk"
+    script.write_text(
+        "Root {\n inputs 0\n}\nWrite {\n"
+        ' file "\\[python -execlocal \\{ret = nuke.root().name()\\}]/out.####.exr"\n'
+        " file_type exr\n name Write1\n}\n"
+    )
+    with Catalog(tmp_path / "catalog.sqlite") as catalog:
+        [output] = declared_outputs([read_project(script)], catalog)
+    assert output.path == "[python -execlocal {ret = nuke.root().name()}]/out.####.exr"
+    assert output.unresolvable and "Python, which mediaopt never runs" in output.unresolvable
+    assert output.outputs == [] and not any("tried" in n for n in output.notes)
+    assert main(["render", "settings", str(script), "--catalog", str(tmp_path / "c.sqlite")]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "-> [python -execlocal {ret = nuke.root().name()}]/out.####.exr" in out
+    assert "unresolvable: [python" in out
