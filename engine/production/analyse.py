@@ -9,8 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-import msgspec
-
 from mediaopt.engine.catalog import Catalog, StatsRow
 from mediaopt.engine.model import (
     AssetKind,
@@ -237,18 +235,9 @@ def _what_if(catalog: Catalog, roots: list[str]) -> Recommendation | None:
     largest = max(exrs, key=lambda a: (a.bytes, a.path), default=None)
     if largest is None:
         return None
-    # The what-if's measurements may be NumPy scalars; the record holds Python numbers, so
-    # it encodes as JSON for pipelines and hosts.
-    found = what_if(largest)
-    data = msgspec.json.encode(found, enc_hook=_python_number)
-    return msgspec.json.decode(data, type=Recommendation)
-
-
-def _python_number(value: object) -> object:
-    item = getattr(value, "item", None)
-    if item is None:
-        raise NotImplementedError(f"cannot encode {type(value).__name__}")
-    return item()
+    # The what-if converts its NumPy measurements to Python numbers where it makes them
+    # (render/quality.py, whatif.py), so the record encodes as JSON as it is.
+    return what_if(largest)
 
 
 def _bandwidth(

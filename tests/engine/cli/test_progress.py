@@ -4,41 +4,13 @@
 from __future__ import annotations
 
 import os
-import pty
-import select
 import shutil
-import subprocess
-import sys
 
 import pytest
 
+from mediaopt.fixtures.terminal import stderr_on_a_terminal
 
-def _stderr_on_a_terminal(*argv: str) -> bytes:
-    """What the command wrote to its stderr, a pseudo-terminal."""
-    master, slave = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k != "CI"} | {"TERM": "xterm-256color"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mediaopt.engine.cli", *argv],
-        stdout=subprocess.DEVNULL,
-        stderr=slave,
-        env=env,
-    )
-    os.close(slave)
-    drawn = b""
-    while True:
-        ready, _, _ = select.select([master], [], [], 60)
-        if not ready:
-            break
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        drawn += chunk
-    proc.wait(timeout=120)
-    os.close(master)
-    return drawn
+_stderr_on_a_terminal = stderr_on_a_terminal
 
 
 def _commands(p, scratch_catalog: str) -> dict[str, tuple[list[str], bytes]]:

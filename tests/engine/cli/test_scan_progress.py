@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import pty
-import select
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from mediaopt.fixtures import scantrees
+from mediaopt.fixtures.terminal import stderr_on_a_terminal
 
 
 @pytest.fixture(scope="module")
@@ -24,45 +23,12 @@ def tree(cached_media, tmp_path_factory) -> Path:
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "CI"}
-    env["TERM"] = "xterm-256color"
-    return env
+    return {k: v for k, v in os.environ.items() if k != "CI"} | {"TERM": "xterm-256color"}
 
 
 def _scan_with_stderr_on_a_terminal(tree: Path, catalog: Path, *extra: str) -> bytes:
     """What the scan wrote to its stderr, a pseudo-terminal."""
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mediaopt.engine.cli",
-            "scan",
-            str(tree),
-            "--catalog",
-            str(catalog),
-            *extra,
-        ],  # fmt: skip
-        stdout=subprocess.DEVNULL,
-        stderr=slave,
-        env=_env(),
-    )
-    os.close(slave)
-    drawn = b""
-    while True:
-        ready, _, _ = select.select([master], [], [], 30)
-        if not ready:
-            break
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        drawn += chunk
-    proc.wait(timeout=60)
-    os.close(master)
-    return drawn
+    return stderr_on_a_terminal("scan", str(tree), "--catalog", str(catalog), *extra, timeout=30)
 
 
 def test_a_bar_is_drawn_when_stderr_is_a_terminal(tree, tmp_path) -> None:
