@@ -248,3 +248,26 @@ def test_undo_gives_a_reflinked_copy_its_own_blocks_again(on_xfs, capsys):
     assert not disk_blocks(f.path) & disk_blocks(f.keeper)
     assert os.stat(f.path).st_ino == f.inode  # unshared in place, not replaced
     assert abs(free(root) - before) < SLACK
+
+
+def test_a_copy_already_reflinked_is_not_planned_again(on_xfs, capsys):
+    """Per-file sizes say the copy still takes 4.6 MB; its extents say it takes nothing."""
+    planned = on_xfs
+    action = planned.action(Category.DUPLICATE, "scene14_take1")
+    (f,) = action.files
+    code, _ = _apply_cli(planned, capsys, "--only", action.id, "--execute")
+    assert code == 0 and shares_storage(f.path, f.keeper)
+    production = planned.production
+    again = planned.path.with_name("plan_again.json")
+    args = ["recommend", "--catalog", production.catalog, "--unreadable-scope-depth", "1"]
+    for mapping in production.truth.maps:
+        args += ["--map", mapping]
+    main([*args, "-o", str(again)])
+    plan = msgspec.json.decode(again.read_bytes(), type=Plan)
+    planned_paths = {g.path for a in plan.actions for g in a.files}
+    assert f.path not in planned_paths
+    dupes = [a for a in plan.actions if a.category is Category.DUPLICATE]
+    assert (
+        sum(a.bytes for a in dupes)
+        == sum(a.bytes for a in planned.plan.actions if a.category is Category.DUPLICATE) - f.bytes
+    )
