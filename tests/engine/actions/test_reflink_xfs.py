@@ -10,7 +10,9 @@ import gc
 import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +23,7 @@ import pytest
 from conftest import Planned, snapshot
 
 from mediaopt.engine import api
+from mediaopt.engine.actions.fault import ENV
 from mediaopt.engine.actions.fileops import dedupe_range
 from mediaopt.engine.actions.journal import read_journal
 from mediaopt.engine.catalog import Catalog
@@ -72,25 +75,26 @@ def xfs_volume(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture
 def on_xfs(xfs_volume: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Planned]:
-    """The savings production on XFS, with a 4.6 MB recording used by a cut and a copy of
-    it written byte by byte (its own blocks), planned by `mediaopt recommend`. The catalog,
-    the plan and its journal stay on the system disk, as a facility's would."""
-    base = xfs_volume / request.node.name
+    """The savings production on XFS, with a recording used by a cut (16 s, 4.6 MB, unless
+    the test asks for other seconds) and a copy of it written byte by byte (its own
+    blocks), planned by `mediaopt recommend`. The catalog, the plan and its journal stay
+    on the system disk, as a facility's would."""
+    base = xfs_volume / request.node.name.replace("[", "_").replace("]", "")
     base.mkdir()
     try:
-        yield _plan_with_big_duplicate(base, tmp_path)
+        yield _plan_with_big_duplicate(base, tmp_path, getattr(request, "param", 16.0))
     finally:
         shutil.rmtree(base)
 
 
-def _plan_with_big_duplicate(base: Path, side: Path) -> Planned:
+def _plan_with_big_duplicate(base: Path, side: Path, seconds: float) -> Planned:
     production = build_savings_production(base, catalog=side / "catalog.sqlite")
     show = Path(production.truth.root) / "show"
     take = media.write_audio(
         show / "sound" / "scene14_take1.wav",
         codec="pcm_s24le",
         layout="stereo",
-        seconds=16.0,
+        seconds=seconds,
         frequency=311.0,
     )
     copy = show / "copies" / "scene14_take1.wav"
@@ -271,3 +275,47 @@ def test_a_copy_already_reflinked_is_not_planned_again(on_xfs, capsys):
         sum(a.bytes for a in dupes)
         == sum(a.bytes for a in planned.plan.actions if a.category is Category.DUPLICATE) - f.bytes
     )
+
+
+_APPLY = """
+import sys, msgspec
+from mediaopt.engine.actions import apply_plan
+from mediaopt.engine.catalog import Catalog
+from mediaopt.engine.model import Plan
+plan_path, catalog, action = sys.argv[1:4]
+plan = msgspec.json.decode(open(plan_path, "rb").read(), type=Plan)
+with Catalog(catalog) as opened:
+    apply_plan(plan, plan_path, catalog=opened, execute=True, only=[action])
+"""
+
+
+@pytest.mark.parametrize("on_xfs", [64.0], indirect=True)  # 18.4 MB: two FIDEDUPERANGE calls
+@pytest.mark.parametrize("then", ["apply again", "undo"])
+def test_a_reflink_killed_half_way_is_finished_or_undone(on_xfs, then, capsys):
+    planned = on_xfs
+    action = planned.action(Category.DUPLICATE, "scene14_take1")
+    (f,) = action.files
+    assert f.bytes > 16 << 20
+    command = [sys.executable, "-c", _APPLY, str(planned.path), planned.production.catalog]
+    killed = subprocess.run(
+        [*command, action.id], env={**os.environ, ENV: "dedupe"}, capture_output=True
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+
+    shared = sum(n for _, _, n, flags in extents(f.path) if flags & SHARED) * 512
+    assert shared == 16 << 20  # the first call's 16 MiB, the rest still its own
+    assert snapshot(planned.production.roots) == planned.before
+    journal = f"{planned.path}.journal"
+    assert [e.step for e in read_journal(journal) if e.path == f.path] == [StepKind.INTENT_LINK]
+
+    if then == "apply again":
+        code, report = _apply_cli(planned, capsys, "--only", action.id, "--execute")
+        assert code == 0 and report.resumed and report.actions[0].status == "done"
+        assert shares_storage(f.path, f.keeper)
+    else:
+        assert main(["undo", journal, "--json"]) == 0
+        undo = msgspec.json.decode(capsys.readouterr().out, type=UndoReport)
+        assert undo.restored == [f.path] and not undo.problems
+        assert not disk_blocks(f.path) & disk_blocks(f.keeper)
+    assert snapshot(planned.production.roots) == planned.before
+    assert os.stat(f.path).st_ino == f.inode
