@@ -338,3 +338,25 @@ def test_a_reflink_killed_half_way_is_finished_or_undone(on_volume, volume, then
     assert snapshot(planned.production.roots) == planned.before
     same_inode = then == "apply again" or volume.unshares_in_place
     assert (os.stat(f.path).st_ino == f.inode) is same_inode
+
+
+def test_undo_on_a_full_volume_keeps_the_copy_whole_and_can_be_run_again(on_volume, capsys):
+    """Unsharing needs the copy's size free again; without it the copy stays as it is."""
+    planned = on_volume
+    action = planned.action(Category.DUPLICATE, "scene14_take1")
+    (f,) = action.files
+    code, report = _apply_cli(planned, capsys, "--only", action.id, "--execute")
+    assert code == 0 and shares_storage(f.path, f.keeper)
+    filler = Path(planned.production.base) / "filler"
+    with open(filler, "wb") as out:
+        os.posix_fallocate(out.fileno(), 0, free(str(filler.parent)) - (1 << 20))
+
+    assert main(["undo", report.journal, "--json"]) == 1
+    undo = msgspec.json.decode(capsys.readouterr().out, type=UndoReport)
+    assert not undo.restored and undo.problems[0].startswith(f"{f.path}: not restored:")
+    assert snapshot(planned.production.roots) == planned.before
+
+    filler.unlink()
+    assert main(["undo", report.journal, "--json"]) == 0
+    assert not disk_blocks(f.path) & disk_blocks(f.keeper)
+    assert snapshot(planned.production.roots) == planned.before
