@@ -51,6 +51,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="spread the walk and probes over Dask distributed workers (a running "
         "scheduler, or N local worker processes); they write into the same catalog",
     )
+    p.add_argument(
+        "--root-resource",
+        action="append",
+        default=[],
+        metavar="ROOT=RESOURCE",
+        help="with --executor: scan ROOT only on the Dask workers started with "
+        '`--resources "RESOURCE=N"` (those near its storage); repeatable',
+    )
+    p.add_argument(
+        "--pin-wait",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how long a pinned root waits for a worker offering its resource before it is "
+        "reported and left as cataloged (default 300)",
+    )
     add_json_option(p)
     p.set_defaults(run=run)
 
@@ -62,6 +78,7 @@ def run(args: argparse.Namespace) -> ScanSummary:
         start_fork_server()  # starts while the scanner is imported below
     from mediaopt.engine import api
     from mediaopt.engine.scan.lowimpact import be_gentle
+    from mediaopt.engine.scan.placement import parse_root_resources
 
     if args.low_impact:
         be_gentle()  # this process walks the tree: its stats yield to editors too
@@ -75,6 +92,8 @@ def run(args: argparse.Namespace) -> ScanSummary:
             follow_symlinks=args.follow_symlinks,
             progress=progress,
             executor=args.executor,
+            root_resources=parse_root_resources(args.root_resource),
+            pin_wait=args.pin_wait,
         )
     if args.json:
         print_json(summary)
