@@ -159,6 +159,8 @@ def test_a_token_is_required_when_set(api_with_token):
     url = f"{api_with_token.url}/health"
     assert httpx.get(url).status_code == 401
     assert httpx.get(url, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    for route in ("/plan", "/report", "/report.html"):
+        assert httpx.get(f"{api_with_token.url}{route}").status_code == 401
     ok = httpx.get(url, headers={"Authorization": f"Bearer {TOKEN}"})
     assert ok.status_code == 200 and ok.json()["assets"] > 0
     schema = httpx.get(f"{api_with_token.url}/schema/openapi.json")
