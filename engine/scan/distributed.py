@@ -63,6 +63,12 @@ def scan_with(
     pins = check_pins(root_resources or {}, paths)
     if executor.startswith("local:"):
         count = _count(executor)
+        if pins:
+            raise ScanError(
+                "local:N workers offer no resources, so pinned roots would never be "
+                "scanned: pin roots on a cluster whose workers were started with "
+                '--resources "NAME=N", or drop --root-resource'
+            )
         with (
             LocalCluster(
                 n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None

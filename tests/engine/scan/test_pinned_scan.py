@@ -8,6 +8,9 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -189,6 +192,8 @@ def test_pins_are_checked_before_anything_is_scanned(cluster, roots, catalog, ca
     with pytest.raises(ScanError, match="ROOT=RESOURCE"):
         parse_root_resources(["storage-a"])
     assert parse_root_resources(["/mnt/a=b=storage-a"]) == {"/mnt/a=b": "storage-a"}
+    with pytest.raises(ScanError, match="local:N workers offer no resources"):
+        scan([roots[0]], catalog, executor="local:1", root_resources={str(roots[0]): "a"})
     with pytest.raises(ScanError, match="only on a Dask executor"):
         scan([roots[0]], catalog, workers=0, root_resources={str(roots[0]): "storage-a"})
     args = ["scan", str(roots[0]), "--catalog", str(catalog.path), "--root-resource", "x"]
@@ -196,3 +201,119 @@ def test_pins_are_checked_before_anything_is_scanned(cluster, roots, catalog, ca
     assert status == 2
     assert "ROOT=RESOURCE" in capsys.readouterr().err
     assert catalog.count() == 0
+
+
+class _Node:
+    """A `dask scheduler` or `dask worker` started as the README's multi-node setup does,
+    in its own process group: killing the group is a storage server going down (the
+    nanny with its worker)."""
+
+    def __init__(self, log: Path, *args: str):
+        dask = str(Path(sys.executable).parent / "dask")
+        self.log = log.open("wb")
+        self.process = subprocess.Popen(
+            [dask, *args, "--no-dashboard"],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(30)
+        self.log.close()
+
+
+@pytest.fixture
+def servers(tmp_path):
+    """A scheduler and one worker per storage server, as separate `dask` commands."""
+    from dask.distributed import Client
+
+    port = _free_port()
+    nodes = {
+        "scheduler": _Node(
+            tmp_path / "scheduler.log", "scheduler", "--host", "127.0.0.1", "--port", str(port)
+        )
+    }
+    address = f"tcp://127.0.0.1:{port}"
+
+    def start_worker(name: str) -> None:
+        nodes[name] = _Node(
+            tmp_path / f"{name}-{time.monotonic_ns()}.log",
+            "worker",
+            address,
+            "--nworkers",
+            "1",
+            "--nthreads",
+            "1",
+            "--name",
+            name,
+            "--resources",
+            f"{name}=1",
+            "--host",
+            "127.0.0.1",
+        )
+
+    try:
+        with Client(address, timeout="60s") as client:
+            for name in ("storage-a", "storage-b"):
+                start_worker(name)
+            client.wait_for_workers(2, timeout=120)
+            yield address, client, nodes, start_worker
+    finally:
+        for node in reversed(list(nodes.values())):
+            node.kill()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_storage_server_going_down_mid_scan_is_named_and_nothing_under_it_is_lost(
+    servers, roots, single_machine, tmp_path
+):
+    """storage-b's worker and its nanny die mid-share and nothing replaces them: once the
+    pin wait is over the scan names root B and its resource, forgets nothing under it,
+    and finishes root A. A worker started again for storage-b then scans B as usual."""
+    address, client, nodes, start_worker = servers
+    by_name = {w["name"]: a for a, w in client.scheduler_info(n_workers=-1)["workers"].items()}
+    target = by_name["storage-b"]
+    killed: list[str] = []
+
+    def take_storage_b_down_while_it_scans() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not killed:
+            if any("scan_share" in str(k) for k in client.processing().get(target, ())):
+                nodes["storage-b"].kill()
+                killed.append(target)
+            time.sleep(0.005)
+
+    db = tmp_path / "catalog.sqlite"
+    shutil.copy(single_machine, db)
+    executor = "dask://" + address.removeprefix("tcp://")
+    killer = threading.Thread(target=take_storage_b_down_while_it_scans)
+    with Catalog(db) as catalog:
+        killer.start()
+        summary = scan(
+            list(roots), catalog, executor=executor, root_resources=_pins(roots), pin_wait=3
+        )
+        killer.join()
+    assert killed, "storage-b was never seen scanning a share"
+    problems = {p.path: p.reason for p in summary.problems}
+    assert "storage-b" in problems.pop(str(roots[1]))
+    assert set(problems) <= {str(roots[1] / "sh000/camera/truncated.mov")}
+    assert summary.removed == 0
+    assert _records(db) == _records(single_machine)  # nothing under B forgotten
+
+    start_worker("storage-b")  # the server is back
+    client.wait_for_workers(2, timeout=120)
+    started = time.time()
+    with Catalog(db) as catalog:
+        again = scan(list(roots), catalog, executor=executor, root_resources=_pins(roots))
+    assert [p.path for p in again.problems] == [str(roots[1] / "sh000/camera/truncated.mov")]
+    assert _records(db) == _records(single_machine)
+    b_shares = [s for s in _shares_since(client, started) if _under(s["folder"], roots[1])]
+    assert len(b_shares) == 5 and {s["name"] for s in b_shares} == {"storage-b"}
