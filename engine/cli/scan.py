@@ -60,6 +60,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         '`--resources "RESOURCE=N"` (those near its storage); repeatable',
     )
     p.add_argument(
+        "--root-resources",
+        metavar="FILE.toml",
+        help='with --executor: the same pins from a file of `"ROOT" = "RESOURCE"` lines '
+        "(--root-resource adds to it)",
+    )
+    p.add_argument(
         "--pin-wait",
         type=float,
         default=None,
@@ -78,7 +84,6 @@ def run(args: argparse.Namespace) -> ScanSummary:
         start_fork_server()  # starts while the scanner is imported below
     from mediaopt.engine import api
     from mediaopt.engine.scan.lowimpact import be_gentle
-    from mediaopt.engine.scan.placement import parse_root_resources
 
     if args.low_impact:
         be_gentle()  # this process walks the tree: its stats yield to editors too
@@ -92,7 +97,7 @@ def run(args: argparse.Namespace) -> ScanSummary:
             follow_symlinks=args.follow_symlinks,
             progress=progress,
             executor=args.executor,
-            root_resources=parse_root_resources(args.root_resource),
+            root_resources=_pins(args),
             pin_wait=args.pin_wait,
         )
     if args.json:
@@ -115,3 +120,11 @@ def run(args: argparse.Namespace) -> ScanSummary:
         if len(summary.problems) > 50:
             console.print(f"  ... and {len(summary.problems) - 50} more (see --json)")
     return summary
+
+
+def _pins(args: argparse.Namespace) -> dict[str, str]:
+    """--root-resources FILE, then each --root-resource (the later wins for a root)."""
+    from mediaopt.engine.scan.placement import load_root_resources, parse_root_resources
+
+    pins = load_root_resources(args.root_resources) if args.root_resources else {}
+    return {**pins, **parse_root_resources(args.root_resource)}

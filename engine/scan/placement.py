@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from mediaopt.engine.scan.errors import ScanError
 
@@ -46,6 +47,23 @@ def parse_root_resources(pairs: Iterable[str]) -> dict[str, str]:
             raise ScanError(f"bad --root-resource {pair!r}: give ROOT=RESOURCE")
         pins[os.path.abspath(root)] = resource.strip()
     return pins
+
+
+def load_root_resources(path: str | os.PathLike[str]) -> dict[str, str]:
+    """A TOML file of `"ROOT" = "RESOURCE"` lines (a facility's roots and the storage
+    each lives on, kept beside the cron job) to {absolute root: resource}."""
+    import tomllib
+
+    try:
+        table = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ScanError(f"{path}: cannot read root resources: {exc}") from exc
+    for root, resource in table.items():
+        if not isinstance(resource, str) or not resource.strip():
+            raise ScanError(
+                f'{path}: {root}: give "ROOT" = "RESOURCE" (a resource name), not {resource!r}'
+            )
+    return {os.path.abspath(root): resource.strip() for root, resource in table.items()}
 
 
 def check_pins(pins: Mapping[str, str], roots: list[str]) -> dict[str, str]:

@@ -317,3 +317,54 @@ def test_a_storage_server_going_down_mid_scan_is_named_and_nothing_under_it_is_l
     assert _records(db) == _records(single_machine)
     b_shares = [s for s in _shares_since(client, started) if _under(s["folder"], roots[1])]
     assert len(b_shares) == 5 and {s["name"] for s in b_shares} == {"storage-b"}
+
+
+def test_the_command_line_pins_roots_from_a_file(cluster, roots, single_machine, tmp_path, capsys):
+    _, client = cluster
+    pins = tmp_path / "storage.toml"
+    pins.write_text(f'"{roots[0]}" = "storage-a"\n"{roots[1]}" = "storage-b"\n')
+    db = tmp_path / "catalog.sqlite"
+    started = time.time()
+    args = ["scan", *map(str, roots), "--catalog", str(db), "--json"]
+    status = main([*args, "--executor", _address(cluster), "--root-resources", str(pins)])
+    assert status == 1  # the truncated clip
+    printed = msgspec.json.decode(capsys.readouterr().out)
+    assert printed["assets"] == 2 * (1 + 4 * 3) + 1
+    assert _records(db) == _records(single_machine)
+    for root, worker in zip(roots, ("storage-a", "storage-b"), strict=True):
+        where = [s for s in _shares_since(client, started) if _under(s["folder"], root)]
+        assert len(where) == 5 and {s["name"] for s in where} == {worker}
+
+
+def test_a_bad_root_resources_file_is_named(tmp_path, catalog, capsys):
+    bad = tmp_path / "storage.toml"
+    bad.write_text('"/mnt/showA" = 3\n')
+    status = main(
+        [
+            "scan",
+            "/mnt/showA",
+            "--catalog",
+            str(catalog.path),
+            "--executor",
+            "local:1",
+            "--root-resources",
+            str(bad),
+        ]
+    )
+    assert status == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "/mnt/showA" in err and "RESOURCE" in err
+    bad.write_text("not toml [\n")
+    status = main(
+        [
+            "scan",
+            "/mnt/showA",
+            "--catalog",
+            str(catalog.path),
+            "--executor",
+            "local:1",
+            "--root-resources",
+            str(bad),
+        ]
+    )
+    assert status == 2 and str(bad) in capsys.readouterr().err
