@@ -197,9 +197,13 @@ class _Builder:
 
         report = find_duplicates(catalog, near=near)
         under = self._under_roots
+        # Project files are never linked: two identical ones are two projects (a copy
+        # saved to start a version), and a host that saves in place (an Avid bin) would
+        # change both through a hard link. They are small; their media is not.
+        projects = {rp.project.path for rp in self.session.projects}  # unreadable ones too
         for group in report.groups:
             members = [m for m in group.members if under(m.path)]
-            if len(members) < 2:
+            if len(members) < 2 or any(m.path in projects for m in members):
                 continue
             if group.kind is MatchKind.NEAR:
                 self._near(group, members)
