@@ -127,8 +127,13 @@ class PostgresConnection:
 
     def opened(self, migrate) -> None:
         try:
-            self._check_is_ours()
-            migrate(self)
+            with self.raw.transaction():
+                # Scanners that open a new shared catalog at once check and create it one
+                # at a time (DDL is transactional: the next sees all of it or none). The
+                # lock is per schema, so test schemas do not wait for each other.
+                self.raw.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema()))")
+                self._check_is_ours()
+                migrate(self)
         except self._psycopg.Error as exc:
             self.close()
             raise CatalogError(
@@ -209,15 +214,10 @@ class PostgresConnection:
         return row[0] or 0
 
     def run_migration(self, number: int, script: str) -> None:
-        with self.raw.transaction():
-            # Scanners that open a new shared catalog at once migrate it one at a time;
-            # the lock is per schema, so test schemas do not wait for each other.
-            self.raw.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema()))")
-            done = self.raw.execute("SELECT max(version) FROM schema_version").fetchone()[0]
-            if (done or 0) >= number:
-                return  # another scanner ran it while this one waited
-            self.raw.execute(script)
-            self.raw.execute("INSERT INTO schema_version (version) VALUES (%s)", (number,))
+        """Run migration `number` (1-based) and record it, in the transaction `opened`
+        holds."""
+        self.raw.execute(script)
+        self.raw.execute("INSERT INTO schema_version (version) VALUES (%s)", (number,))
 
     def backup_to(self, target: str | os.PathLike[str]) -> None:
         raise CatalogError(
