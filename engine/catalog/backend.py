@@ -10,6 +10,7 @@ version (PRAGMA user_version against a `schema_version` table).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -116,14 +117,28 @@ class PostgresConnection:
         self.shown = shown(url)
         self._sql: dict[str, str] = {}
         self._cursors = 0
+        self._url = remember(url)
         try:
-            self.raw = psycopg.connect(remember(url), autocommit=True, connect_timeout=30)
+            self.raw = self._connect()
         except psycopg.Error as exc:
             raise CatalogError(
                 f"{self.shown}: the PostgreSQL catalog cannot be reached ({_first_line(exc)})."
                 " To go on: check the server is running, the URL, and the password (in the"
                 " URL, $PGPASSWORD or ~/.pgpass)."
             ) from exc
+
+    def _connect(self) -> Any:
+        return self._psycopg.connect(self._url, autocommit=True, connect_timeout=30)
+
+    def _alive(self) -> Any:
+        """The connection, made again if the server dropped it (a restart, a failover):
+        the statement that saw it drop failed as busy; the next one goes on."""
+        if self.raw.closed:
+            try:
+                self.raw = self._connect()
+            except self._psycopg.OperationalError as exc:
+                raise CatalogBusy(f"{self.shown}: {_first_line(exc)}") from exc
+        return self.raw
 
     def opened(self, migrate) -> None:
         try:
@@ -175,13 +190,13 @@ class PostgresConnection:
 
     def execute(self, sql: str, args: Sequence[Any] = ()) -> Any:
         try:
-            return self.raw.execute(self._text(sql), args or None)
+            return self._alive().execute(self._text(sql), args or None)
         except self._psycopg.OperationalError as exc:
             raise CatalogBusy(f"{self.shown}: {_first_line(exc)}") from exc
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         try:
-            with self.raw.cursor() as cursor:
+            with self._alive().cursor() as cursor:
                 cursor.executemany(self._text(sql), rows)
         except self._psycopg.OperationalError as exc:
             raise CatalogBusy(f"{self.shown}: {_first_line(exc)}") from exc
@@ -191,13 +206,16 @@ class PostgresConnection:
         library is not held in memory. WITH HOLD lets it outlive the transactions that
         the caller may commit while reading it (as the SQLite cursor does)."""
         self._cursors += 1
-        cursor = self.raw.cursor(name=f"mediaopt_{self._cursors}", withhold=True)
+        cursor = self._alive().cursor(name=f"mediaopt_{self._cursors}", withhold=True)
         cursor.itersize = 2000
         try:
             cursor.execute(self._text(sql), args or None)
             yield from cursor
+        except self._psycopg.OperationalError as exc:
+            raise CatalogBusy(f"{self.shown}: {_first_line(exc)}") from exc
         finally:
-            cursor.close()
+            with contextlib.suppress(self._psycopg.Error):
+                cursor.close()
 
     def begin(self) -> None:
         self.execute("BEGIN")

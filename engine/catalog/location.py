@@ -4,12 +4,14 @@ A URL's password is never shown: `Catalog.path` is the URL without it, which is 
 messages, reports and JSON print. The password is remembered for this process (so a
 catalog reopened by its shown URL connects again), and otherwise comes from where libpq
 looks for it ($PGPASSWORD, ~/.pgpass) or from $MEDIAOPT_CATALOG naming the same server,
-database and user with one: that is how Dask workers started with the scanner's
-environment reach a shared catalog.
+database and user with one. Processes this one starts inherit what it was given;
+Dask workers on other machines need one of the others.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -21,6 +23,10 @@ SCHEMES = ("postgresql://", "postgres://")
 
 _PASSWORDS: dict[str, str] = {}
 """Shown URL -> full URL, for catalogs opened in this process."""
+_INHERITED = "MEDIAOPT_CATALOG_URLS"
+"""The same map (JSON) in the environment, for the processes this one starts: probe
+pools and `--executor local:N` Dask workers reopen the catalog by its shown URL. The
+password is no more exposed there than in the `--catalog` argument it came from."""
 
 
 def is_url(location: object) -> bool:
@@ -72,8 +78,12 @@ def remember(url: str) -> str:
     masked = shown(url)
     if masked != url:
         _PASSWORDS[masked] = url
+        os.environ[_INHERITED] = json.dumps(_PASSWORDS)
         return url
     env = os.environ.get(ENV_VAR, "")
     if is_url(env) and shown(env) == masked:
         return env
+    if masked not in _PASSWORDS:
+        with contextlib.suppress(ValueError, TypeError):
+            _PASSWORDS.update(json.loads(os.environ.get(_INHERITED, "{}")))
     return _PASSWORDS.get(masked, url)

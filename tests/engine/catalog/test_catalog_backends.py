@@ -246,3 +246,24 @@ def test_postgresql_answers_as_sqlite_does(
                 )
             )
     assert answers[0] == answers[1]
+
+
+def test_a_dropped_connection_is_busy_once_then_reconnects(
+    tree: Path, postgres_catalog_url: str
+) -> None:
+    """A server restart or failover drops the connection: the statement it interrupts
+    fails as busy (`mediaopt watch` retries those), and the catalog goes on after it."""
+    import psycopg
+
+    from mediaopt.engine.catalog import BUSY_ERRORS
+
+    with Catalog(postgres_catalog_url) as catalog:
+        scan([tree / "clips"], catalog, workers=0)
+        pid = catalog.conn.raw.info.backend_pid
+        with psycopg.connect(postgres_catalog_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(BUSY_ERRORS, match="terminat"):
+            catalog.count()
+        assert catalog.count() == 3
+        assert catalog.conn.raw.info.backend_pid != pid
+        assert len(list(catalog.find())) == 3

@@ -130,3 +130,21 @@ def test_the_commands_answer_from_postgresql_as_from_sqlite(
         assert again == _run(*query, "--catalog", sqlite), query
     dupes = msgspec.json.decode(_run("dupes", "--json", "--catalog", postgres_catalog_url))
     assert dupes["groups"], "copies across the servers are duplicates"
+
+
+def test_dask_workers_write_into_the_shared_catalog(
+    storage: list[Path], tmp_path: Path, postgres_catalog_url: str
+) -> None:
+    """`--executor local:2` workers are processes of their own: they reopen the catalog
+    by its shown URL (no password in it) and still reach it."""
+    sqlite = tmp_path / "catalog.sqlite"
+    with Catalog(sqlite) as catalog:
+        scan(storage[:2], catalog, workers=0)
+    roots = [str(r) for r in storage[:2]]
+    args = ["scan", "--executor", "local:2", "--catalog", postgres_catalog_url, "--json"]
+    process = _mediaopt(*args, *roots)
+    out, err = process.communicate(timeout=600)
+    assert process.returncode == 1, err.decode()  # the cut transfers, each reported
+    summary = msgspec.json.decode(out)
+    assert [p["reason"].startswith("share failed") for p in summary["problems"]] == [False] * 2
+    assert _catalog_of(postgres_catalog_url) == _catalog_of(sqlite)
