@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -53,10 +54,8 @@ POSTGRES_ENV = "MEDIAOPT_TEST_POSTGRES"
 against it too. `.ci/run` starts Debian's packaged server and sets it."""
 
 
-@pytest.fixture
-def postgres_catalog_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL catalog: its own schema on the server named by
-    $MEDIAOPT_TEST_POSTGRES (selected by the URL's search_path), dropped afterwards."""
+@contextlib.contextmanager
+def _fresh_schema() -> Iterator[str]:
     base = os.environ.get(POSTGRES_ENV)
     if not base:
         pytest.skip(f"${POSTGRES_ENV} is not set to a PostgreSQL URL (.ci/run sets it)")
@@ -74,6 +73,14 @@ def postgres_catalog_url() -> Iterator[str]:
             admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
+@pytest.fixture
+def postgres_catalog_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL catalog: its own schema on the server named by
+    $MEDIAOPT_TEST_POSTGRES (selected by the URL's search_path), dropped afterwards."""
+    with _fresh_schema() as url:
+        yield url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def catalog_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Where a test's fresh catalog lives, once per backend: an SQLite file, then a
@@ -81,6 +88,25 @@ def catalog_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "catalog.sqlite")
     return request.getfixturevalue("postgres_catalog_url")
+
+
+@pytest.fixture(scope="module")
+def module_postgres_url() -> Iterator[str]:
+    """`postgres_catalog_url` shared by a module's tests."""
+    with _fresh_schema() as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_catalog_location(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """`catalog_location` for a module's shared fixtures: one fresh catalog per backend."""
+    if request.param == "sqlite":
+        yield str(tmp_path_factory.mktemp("catalog") / "catalog.sqlite")
+        return
+    with _fresh_schema() as url:
+        yield url
 
 
 @pytest.fixture
