@@ -7,7 +7,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import pytest
 
@@ -67,7 +67,7 @@ def _fresh_schema() -> Iterator[str]:
     parts = urlsplit(base)
     query = parse_qsl(parts.query) + [("options", f"-csearch_path={schema}")]
     try:
-        yield urlunsplit(parts._replace(query=urlencode(query)))
+        yield urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
     finally:
         with psycopg.connect(base, autocommit=True) as admin:
             admin.execute(f"DROP SCHEMA {schema} CASCADE")

@@ -188,18 +188,29 @@ class PostgresConnection:
             text = self._sql[sql] = sql.replace("%", "%%").replace("?", "%s")
         return text
 
-    def execute(self, sql: str, args: Sequence[Any] = ()) -> Any:
+    @contextlib.contextmanager
+    def _said(self) -> Iterator[None]:
+        """The driver's errors that are the user's to act on, in the catalog's terms."""
         try:
-            return self._alive().execute(self._text(sql), args or None)
+            yield
         except self._psycopg.OperationalError as exc:
             raise CatalogBusy(f"{self.shown}: {_first_line(exc)}") from exc
+        except (
+            self._psycopg.errors.InsufficientPrivilege,
+            self._psycopg.errors.ReadOnlySqlTransaction,  # a standby, or read-only by option
+        ) as exc:
+            raise CatalogError(
+                f"{self.shown}: {_first_line(exc)}. To go on: write through a role and server"
+                " that may write the catalog's tables (this connection may only read them)."
+            ) from exc
+
+    def execute(self, sql: str, args: Sequence[Any] = ()) -> Any:
+        with self._said():
+            return self._alive().execute(self._text(sql), args or None)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        try:
-            with self._alive().cursor() as cursor:
-                cursor.executemany(self._text(sql), rows)
-        except self._psycopg.OperationalError as exc:
-            raise CatalogBusy(f"{self.shown}: {_first_line(exc)}") from exc
+        with self._said(), self._alive().cursor() as cursor:
+            cursor.executemany(self._text(sql), rows)
 
     def stream(self, sql: str, args: Sequence[Any] = ()) -> Iterator[tuple]:
         """Rows fetched in batches from a server-side cursor, so a query over the whole
@@ -209,10 +220,9 @@ class PostgresConnection:
         cursor = self._alive().cursor(name=f"mediaopt_{self._cursors}", withhold=True)
         cursor.itersize = 2000
         try:
-            cursor.execute(self._text(sql), args or None)
-            yield from cursor
-        except self._psycopg.OperationalError as exc:
-            raise CatalogBusy(f"{self.shown}: {_first_line(exc)}") from exc
+            with self._said():
+                cursor.execute(self._text(sql), args or None)
+                yield from cursor
         finally:
             with contextlib.suppress(self._psycopg.Error):
                 cursor.close()
@@ -227,7 +237,9 @@ class PostgresConnection:
         return f"(convert_from(record, 'UTF8')::jsonb ->> '{field}')"
 
     def schema_version(self) -> int:
-        self.raw.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        # Created only when missing: a role that may only read the catalog opens it too.
+        if self.raw.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
+            self.raw.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
         row = self.raw.execute("SELECT max(version) FROM schema_version").fetchone()
         return row[0] or 0
 

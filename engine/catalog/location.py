@@ -14,7 +14,7 @@ import contextlib
 import json
 import os
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import platformdirs
 
@@ -67,8 +67,10 @@ def shown(url: str) -> str:
     if "@" in netloc:
         user, _, host = netloc.rpartition("@")
         netloc = f"{user.partition(':')[0]}@{host}"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "password"]
-    return urlunsplit(parts._replace(netloc=netloc, query=urlencode(query)))
+    # The query is filtered as text, not decoded and encoded again: libpq reads `+` as
+    # itself, where urlencode would write a space as `+`.
+    query = "&".join(p for p in parts.query.split("&") if not p.startswith("password="))
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
 def remember(url: str) -> str:

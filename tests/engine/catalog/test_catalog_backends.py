@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import msgspec
 import pytest
@@ -267,3 +268,41 @@ def test_a_dropped_connection_is_busy_once_then_reconnects(
         assert catalog.count() == 3
         assert catalog.conn.raw.info.backend_pid != pid
         assert len(list(catalog.find())) == 3
+
+
+def test_a_read_only_connection_reads_and_says_why_it_cannot_write(
+    tree: Path, postgres_catalog_url: str
+) -> None:
+    """Users who only read the shared catalog (a read-only role, a standby server) open
+    it without the writes a catalog's creation needs, and a write names the reason."""
+    with Catalog(postgres_catalog_url) as catalog:
+        scan([tree / "clips"], catalog, workers=0)
+    parts = urlsplit(postgres_catalog_url)
+    query = [
+        (k, f"{v} -cdefault_transaction_read_only=on" if k == "options" else v)
+        for k, v in parse_qsl(parts.query)
+    ]
+    reader = urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
+    with Catalog(reader) as catalog:
+        assert len(list(catalog.find())) == 3
+        with pytest.raises(CatalogError, match="read-only transaction.*may only read"):
+            scan([tree / "stills"], catalog, workers=0)
+        assert catalog.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgresql://mo:s3cret@db:5433/cat", "postgresql://mo@db:5433/cat"),
+        ("postgresql://mo:p%40ss@db/cat?sslmode=require", "postgresql://mo@db/cat?sslmode=require"),
+        (
+            "postgresql://db/cat?password=s3cret&options=-csearch_path%3Dx%20-cfoo%3Don",
+            "postgresql://db/cat?options=-csearch_path%3Dx%20-cfoo%3Don",
+        ),
+        ("postgresql://mo@db/cat", "postgresql://mo@db/cat"),
+    ],
+)
+def test_a_url_is_shown_without_its_password_and_otherwise_as_given(url, expected) -> None:
+    from mediaopt.engine.catalog.location import shown
+
+    assert shown(url) == expected
