@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mediaopt.engine.catalog import Catalog, default_catalog_path
+from mediaopt.engine.catalog import Catalog, catalog_exists
 from mediaopt.engine.model import Asset, ScanSummary, notation
 from mediaopt.engine.progress import Progress
 from mediaopt.engine.scan import describe
@@ -81,10 +80,9 @@ def info(
     not created just to look a file up."""
     if isinstance(catalog, Catalog):
         return _from_catalog_or_probe(path, catalog)
-    location = Path(catalog) if catalog is not None else default_catalog_path()
-    if not location.exists():
+    if not catalog_exists(catalog):
         return describe(path)
-    with Catalog(location) as opened:
+    with Catalog(catalog) as opened:
         return _from_catalog_or_probe(path, opened)
 
 

@@ -129,8 +129,9 @@ def _safe_table(**options: Any) -> Table:
 def add_catalog_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--catalog",
-        metavar="PATH",
-        help="catalog file (default: $MEDIAOPT_CATALOG, else the user data dir)",
+        metavar="PATH|URL",
+        help="catalog file, or postgresql://USER@HOST/DB for a shared catalog "
+        "(default: $MEDIAOPT_CATALOG, else the user data dir)",
     )
 
 
