@@ -9,6 +9,7 @@ the DNA structures and never evaluates Python (auto-run scripts stay text).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from blender_asset_tracer import blendfile, trace
@@ -71,39 +72,55 @@ _EXR_CODECS = {
     9: "DWAB",
     10: "HTJ2K",
 }
-# FFMPEG_* container types (BKE_writeffmpeg.hh) -> the extension Blender appends.
+# FFMPEG_* container types (BKE_writeffmpeg.h) -> the extensions Blender accepts for them,
+# the first the one it appends (writeffmpeg.cc get_file_extensions).
 _CONTAINERS = {
-    0: ".mpg",
-    1: ".dvd",
-    2: ".mp4",
-    3: ".avi",
-    4: ".mov",
-    7: ".dv",
-    8: ".avi",
-    9: ".avi",
-    11: ".flv",
-    12: ".mkv",
-    13: ".ogv",
-    15: ".webm",
+    0: (".mpg", ".mpeg"),
+    1: (".dvd", ".vob", ".mpg", ".mpeg"),
+    2: (".mp4", ".mpg", ".mpeg"),
+    3: (".avi",),
+    4: (".mov",),
+    5: (".dv",),
+    6: (".avi",),
+    7: (".avi",),
+    8: (".flv",),
+    9: (".mkv",),
+    10: (".ogv", ".ogg"),
+    12: (".webm",),
+    13: (".mp4", ".mkv"),
 }
 _MOVIE_TYPES = {"FFMPEG", "AVI_RAW", "AVI_JPEG"}
 # R_IMF_CHAN_DEPTH_* bit flags -> bits per channel.
 _DEPTHS = {1: 1, 2: 8, 4: 10, 8: 12, 16: 16, 32: 24, 64: 32}
+# The extensions each image format accepts, the first the one Blender appends
+# (image_format.cc do_ensure_image_extension), and every image extension it knows
+# (imb_ext_image): a known one of another format is replaced, anything else appended.
 _EXTENSIONS = {
-    "TARGA": ".tga",
-    "TARGA_RAW": ".tga",
-    "JPEG": ".jpg",
-    "PNG": ".png",
-    "BMP": ".bmp",
-    "HDR": ".hdr",
-    "TIFF": ".tif",
-    "OPEN_EXR": ".exr",
-    "OPEN_EXR_MULTILAYER": ".exr",
-    "CINEON": ".cin",
-    "DPX": ".dpx",
-    "JPEG2000": ".jp2",
-    "WEBP": ".webp",
+    "TARGA": (".tga",),
+    "TARGA_RAW": (".tga",),
+    "IRIS": (".rgb",),
+    "IRIZ": (".rgb",),
+    "JPEG": (".jpg", ".jpeg"),
+    "PNG": (".png",),
+    "BMP": (".bmp",),
+    "HDR": (".hdr",),
+    "TIFF": (".tif", ".tiff"),
+    "OPEN_EXR": (".exr",),
+    "OPEN_EXR_MULTILAYER": (".exr",),
+    "CINEON": (".cin",),
+    "DPX": (".dpx",),
+    "DDS": (".dds",),
+    "JPEG2000": (".jp2",),
+    "WEBP": (".webp",),
 }
+_IMAGE_EXTENSIONS = (
+    ".png", ".tga", ".bmp", ".jpg", ".jpeg", ".sgi", ".rgb", ".rgba", ".tif", ".tiff",
+    ".tx", ".jp2", ".j2c", ".hdr", ".dds", ".dpx", ".cin", ".exr", ".psd", ".pdd",
+    ".psb", ".webp",
+)  # fmt: skip
+# RenderData.scemode's R_EXTENSION: "File Extensions" in the output panel.
+_R_EXTENSION = 1 << 4
+_FRAME_RUN = re.compile(r"#+")
 
 
 @reader("blend", ["blend"])
@@ -189,8 +206,7 @@ def _render_outputs(path: Path, project: Project) -> None:
         settings.update(_image_settings(scene, fmt))
         for key, value in settings.items():
             project.render_settings[f"{name}.{key}"] = value
-        container = scene.get((b"r", b"ffcodecdata", b"type"), default=None)
-        pattern, target = _output_pattern(output, fmt, first, last, container)
+        pattern, target = _output_pattern(output, fmt, first, last, _extensions(scene, fmt))
         project.references.append(
             Reference(
                 target=target,
@@ -222,21 +238,51 @@ def _image_settings(scene, fmt: str) -> dict[str, str]:
     return found
 
 
-def _output_pattern(
-    output: str, fmt: str, first: int, last: int, container: int | None
-) -> tuple[str, ReferenceTarget]:
-    """The files Blender writes for `r.pic`: `#` runs are the frame number; with none, it
-    appends four digits (and for movies the range, `0001-0250`, and the container's
-    extension)."""
+def _extensions(scene, fmt: str) -> tuple[str, ...] | None:
+    """The extensions Blender accepts for this output, or None with "File Extensions" off."""
+    scemode = scene.get((b"r", b"scemode"), default=_R_EXTENSION)
+    if isinstance(scemode, int) and not scemode & _R_EXTENSION:
+        return None
+    if fmt == "FFMPEG":
+        return _CONTAINERS.get(scene.get((b"r", b"ffcodecdata", b"type"), default=None), ())
     if fmt in _MOVIE_TYPES:
-        if "#" not in output:
-            output = f"{output}{first:04d}-{last:04d}"
-        extension = ".avi" if fmt != "FFMPEG" else _CONTAINERS.get(container, "")
-        if not os.path.splitext(output)[1]:
-            output += extension
-        return output, ReferenceTarget.FILE
-    if "#" not in output:
-        output += "####"
-    if not os.path.splitext(output)[1] and fmt in _EXTENSIONS:
-        output += _EXTENSIONS[fmt]
-    return output, ReferenceTarget.SEQUENCE
+        return (".avi",)
+    if fmt == "JPEG2000" and scene.get((b"r", b"im_format", b"jp2_codec"), default=0) == 1:
+        return (".j2c",)
+    return _EXTENSIONS.get(fmt, ())
+
+
+def _output_pattern(
+    output: str, fmt: str, first: int, last: int, extensions: tuple[str, ...] | None
+) -> tuple[str, ReferenceTarget]:
+    """The files Blender writes for `r.pic`, as its own `frame_path` names them (checked
+    against Blender in tests/adapters/test_blend_output_paths.py)."""
+    if fmt in _MOVIE_TYPES:
+        return _movie_file(output, first, last, extensions), ReferenceTarget.FILE
+    # Images: the last `#` run is the frame number; with none, four digits are appended.
+    pattern = output if "#" in output else output + "####"
+    if extensions:
+        probe = _FRAME_RUN.sub(lambda run: "0" * len(run.group()), pattern).lower()
+        if not probe.endswith(extensions):
+            if probe.endswith(_IMAGE_EXTENSIONS):
+                pattern = pattern[: pattern.rindex(".")]
+            pattern += extensions[0]
+    return pattern, ReferenceTarget.SEQUENCE
+
+
+def _movie_file(output: str, first: int, last: int, extensions: tuple[str, ...] | None) -> str:
+    """One file: an accepted extension is kept (in Blender's spelling, `#` left as typed);
+    otherwise the frame range replaces the last `#` run, or is appended, then the
+    container's extension. With "File Extensions" off only a `#` run is replaced."""
+    if extensions is not None:
+        for extension in extensions:
+            if output.lower().endswith(extension):
+                return output[: -len(extension)] + extension
+    runs = list(_FRAME_RUN.finditer(output))
+    if runs:
+        run = runs[-1]
+        width = len(run.group())
+        output = f"{output[: run.start()]}{first:0{width}d}-{last:0{width}d}{output[run.end() :]}"
+    elif extensions is not None:
+        output += f"{first:04d}-{last:04d}"
+    return output + (extensions[0] if extensions else "")

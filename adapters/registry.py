@@ -18,6 +18,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from mediaopt.engine.model import Project
+from mediaopt.engine.model.projects import NATIVE_PROJECT_FILES
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -36,39 +37,11 @@ ENTRY_POINT_GROUP = "mediaopt.readers"
 Reader = Callable[[Path], Project]
 """Reads one project file; may raise, read_project turns that into Project.errors."""
 
-# Project formats known by name that no reader reads yet. A file of one of these is a
-# project all the same: listed, with an error saying no reader knows it, so that what it
-# could use is kept as uncertain instead of being called an orphan. A reader registered
-# for the extension (built in or a plug-in) takes precedence.
-RECOGNISED: dict[str, str] = {
-    "prproj": "Premiere Pro project",
-    "prel": "Premiere Elements project",
-    "hrox": "Hiero / Nuke Studio project",
-    "aep": "After Effects project",
-    "aepx": "After Effects XML project",
-    "avb": "Avid Media Composer bin",
-    "avp": "Avid Media Composer project",
-    "drp": "DaVinci Resolve project archive",
-    "drt": "DaVinci Resolve timeline",
-    "comp": "Fusion composition",
-    "ma": "Maya ASCII scene",
-    "mb": "Maya binary scene",
-    "hip": "Houdini scene",
-    "hipnc": "Houdini scene",
-    "hiplc": "Houdini scene",
-    "ntp": "Natron project",
-    "c4d": "Cinema 4D scene",
-    "max": "3ds Max scene",
-    "veg": "Vegas Pro project",
-    "sesx": "Audition session",
-    "ptx": "Pro Tools session",
-    "ptf": "Pro Tools session",
-    "rpp": "REAPER project",
-    "fcp": "Final Cut Pro 7 project",
-    "imovieproj": "iMovie project",
-    "sfx": "Silhouette project",
-    "mocha": "Mocha project",
-}
+# Project formats known by name (engine/model/projects.py). A file of one that no reader
+# reads is a project all the same: listed, with an error saying no reader knows it, so
+# that what it could use is kept as uncertain instead of being called an orphan. A reader
+# registered for the extension (built in or a plug-in) takes precedence.
+RECOGNISED = NATIVE_PROJECT_FILES
 
 _BUILTIN = ("otio", "nuke", "blend", "folder", "project_json", "resolve_snapshot")
 # Native project files read without their applications; after "otio" so that a .drp is

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from mediaopt.engine.catalog import Catalog, default_catalog_path
+from mediaopt.engine.catalog import Catalog, catalog_exists
 from mediaopt.engine.model import Asset, ScanSummary, notation
 from mediaopt.engine.progress import Progress
 from mediaopt.engine.scan import describe
@@ -29,6 +28,8 @@ def scan(
     follow_symlinks: bool = False,
     progress: Progress | None = None,
     executor: str | None = None,
+    root_resources: Mapping[str, str] | None = None,
+    pin_wait: float | None = None,
 ) -> ScanSummary:
     """Scan storage roots into a catalog and say what was found.
 
@@ -37,6 +38,9 @@ def scan(
     worker at idle I/O priority and drops what it read from the page cache. `executor`
     (`dask://HOST:PORT`, `local:N`) spreads the scan over Dask distributed workers, which
     write into the same catalog (it must be a path or URL they all reach).
+    `root_resources` ({root: resource}) scans each of those roots only on the Dask workers
+    started with that resource (`--resources "storage-a=1"`), the ones near its storage;
+    one whose storage has no worker for `pin_wait` seconds (300) is reported and kept.
     """
     from mediaopt.engine.scan.scanner import scan as _scan  # not paid by `info`
 
@@ -51,6 +55,8 @@ def scan(
             follow_symlinks=follow_symlinks,
             progress=progress,
             executor=executor,
+            root_resources=root_resources,
+            pin_wait=pin_wait,
         )
     with Catalog(catalog) as opened:
         return _scan(
@@ -61,6 +67,8 @@ def scan(
             follow_symlinks=follow_symlinks,
             progress=progress,
             executor=executor,
+            root_resources=root_resources,
+            pin_wait=pin_wait,
         )
 
 
@@ -72,10 +80,9 @@ def info(
     not created just to look a file up."""
     if isinstance(catalog, Catalog):
         return _from_catalog_or_probe(path, catalog)
-    location = Path(catalog) if catalog is not None else default_catalog_path()
-    if not location.exists():
+    if not catalog_exists(catalog):
         return describe(path)
-    with Catalog(location) as opened:
+    with Catalog(catalog) as opened:
         return _from_catalog_or_probe(path, opened)
 
 

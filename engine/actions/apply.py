@@ -64,7 +64,7 @@ def apply_plan(
     report = ApplyReport(plan=str(plan_path), executed=execute)
     report.problems += [f"{p}: cannot be read now; nothing is removed" for p in new_failures]
     places = [*plan.roots, *([str(archive)] if archive else [])]
-    report.free_before = {p: free_bytes(p) for p in places if os.path.isdir(p)}
+    report.free_before = {p: free_bytes(p, settle=execute) for p in places if os.path.isdir(p)}
     if not execute:
         for action in actions:
             report.actions.append(
@@ -89,7 +89,7 @@ def apply_plan(
                 continue
             report.actions.append(run.action(action))
         j.write(StepKind.END)
-    report.free_after = {p: free_bytes(p) for p in places if os.path.isdir(p)}
+    report.free_after = {p: free_bytes(p, settle=True) for p in places if os.path.isdir(p)}
     return report
 
 

@@ -1,6 +1,7 @@
 """A fault-injection hook for the crash tests: `MEDIAOPT_FAULT=POINT[:N]` makes the
 process SIGKILL itself the Nth time (default 1st) it reaches POINT (`copy`, `verify`,
-`before_remove`, `after_remove`, `link`). Unset, it costs one dictionary lookup."""
+`before_remove`, `after_remove`, `link`, `dedupe`: between two
+FIDEDUPERANGE calls on one file). Unset, it costs one dictionary lookup."""
 
 from __future__ import annotations
 

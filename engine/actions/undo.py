@@ -1,6 +1,7 @@
 """Undo an apply from its journal: every source it removed is copied back from the
 archive or the trash (its hash checked against the one recorded when it was verified),
-with its mode, owner and times; every link it made is replaced by an independent copy;
+with its mode, owner and times; every link it made is replaced by an independent copy
+(a reflinked copy gets its own extents back, in place where the file system can);
 then the copies and manifests it wrote are removed. Undo journals what it restores, so an
 undo that is killed can be run again."""
 
@@ -13,12 +14,16 @@ from pathlib import Path
 from mediaopt.engine.actions.fileops import (
     LINKING,
     PARTIAL,
+    Unsupported,
+    hash_from_disk,
     remove_quietly,
     restore_copy,
     set_meta,
+    unshare,
 )
 from mediaopt.engine.actions.journal import Journal, last_steps
 from mediaopt.engine.model import JournalEntry, StepKind, UndoReport
+from mediaopt.engine.recommend.files import shared_bytes
 
 
 def undo_journal(path: str | os.PathLike[str]) -> UndoReport:
@@ -95,15 +100,44 @@ def _unlink_copy(
     remove_quietly(source + LINKING)
     keeper = intent.dest or ""
     linked = next((e for e in reversed(steps) if e.step is StepKind.LINKED), None)
-    st, kt = os.stat(source), os.stat(keeper)
-    if (st.st_ino, st.st_dev) == (kt.st_ino, kt.st_dev):
+    if _same_inode(source, keeper):
         # A hard link: give the path its own inode again, with the bytes it had.
         restore_copy(keeper, source, expect=intent.xxh128, meta=meta)
         report.restored.append(source)
+    elif (linked is None or linked.method == "reflink") and shared_bytes(source) > 0:
+        # A reflink (or one a crash cut short) kept the inode and the bytes but gave the
+        # copy the keeper's storage: before the apply it had its own, and a later write to
+        # either file must not be what gives it back, so it gets its own blocks again now.
+        _own_extents(source, intent, meta)
+        report.restored.append(source)
     elif linked is not None:
-        # A reflink kept the inode and the bytes; only the times may have moved.
         set_meta(source, meta)
         report.restored.append(source)
+
+
+def _same_inode(a: str, b: str) -> bool:
+    sa = os.stat(a)
+    try:
+        sb = os.stat(b)
+    except FileNotFoundError:
+        return False  # the keeper is gone: the copy holds its bytes alone
+    return (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev)
+
+
+def _own_extents(source: str, intent: JournalEntry, meta: dict[str, int | None]) -> None:
+    try:
+        unshare(source)
+    except Unsupported:
+        # No unshare in place (btrfs): a fresh copy through a temporary name, as for a
+        # hard link; the path gets a new inode.
+        restore_copy(source, source, expect=intent.xxh128, meta=meta)
+        return
+    except OSError:
+        set_meta(source, meta)  # XFS stamps the time before it runs out of space
+        raise
+    if intent.xxh128 and hash_from_disk(source) != intent.xxh128:
+        raise ValueError("its bytes no longer match the journal's hash")
+    set_meta(source, meta)
 
 
 def _remove_empty(folders: set[Path], stops: set[Path]) -> None:

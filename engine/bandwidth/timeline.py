@@ -69,11 +69,31 @@ def timeline_curve(
         if not isinstance(track, otio.schema.Track) or not track.enabled:
             continue
         kind = "audio" if track.kind == otio.schema.TrackKind.Audio else "video"
+        _fill_unknown_ranges(track, base, rate, reading)
+        unplaced: str | None = None
         for clip in track.find_clips():
-            if clip.enabled:
+            if not clip.enabled:
+                continue
+            try:
                 clips.append(_clip_use(clip, track, kind, timeline, base, rate, reading))
+            except otio.exceptions.CannotComputeAvailableRangeError:
+                # No source range and no media length: neither this clip nor any after
+                # it on the track has a known place. Reported, never guessed.
+                label = clip.name or f"clip {track.index(clip) + 1}"
+                target, fps = _media_path(clip.media_reference, base, rate, reading.path_map)
+                found = reading.need(target, fps) if target else "no media path"
+                why = found if isinstance(found, str) else "the file gives no length"
+                problem = unplaced or (
+                    f"no source range, and its media's length is unknown ({why}): cannot be placed"
+                )
+                unplaced = unplaced or f"after {label}, whose length is unknown: cannot be placed"
+                use = {"name": label, "track": track.name or kind, "kind": kind}
+                clips.append(ClipUse(**use, start_s=0.0, end_s=0.0, problem=problem))
     segments = _sweep(clips)
-    duration = timeline.duration().to_seconds()
+    try:
+        duration = timeline.duration().to_seconds()
+    except otio.exceptions.CannotComputeAvailableRangeError:
+        duration = max((c.end_s for c in clips), default=0.0)
     start = timeline.global_start_time or otio.opentime.RationalTime(0, rate)
     if segments:
         peak = max(segments, key=lambda s: (s.peak_bytes_per_s, -s.start_s))
@@ -113,7 +133,9 @@ def _timeline_rate(timeline: otio.schema.Timeline) -> float:
     if timeline.global_start_time is not None:
         return timeline.global_start_time.rate
     for clip in timeline.find_clips():
-        return clip.trimmed_range().duration.rate
+        known = clip.source_range or clip.media_reference.available_range
+        if known is not None:
+            return known.duration.rate
     return 24.0
 
 
@@ -186,6 +208,28 @@ def _clip_use(
         peak_bytes_per_s=need.peak_bytes_per_s * scale,
         file_opens_per_s=need.file_opens_per_s * scale,
     )
+
+
+def _fill_unknown_ranges(
+    track: otio.schema.Track, base: Path, rate: float, reading: _Reading
+) -> None:
+    """A clip with no source range plays all of its media (as an NLE relinking it would):
+    where the file gives no available range either, the probed media's length does."""
+    for clip in track.find_clips():
+        ref = clip.media_reference
+        if clip.source_range is not None or ref.available_range is not None:
+            continue
+        target, fps = _media_path(ref, base, rate, reading.path_map)
+        found = reading.need(target, fps) if target else None
+        if not isinstance(found, tuple) or not found[0].duration_s:
+            continue
+        asset = found[0]
+        start = otio.opentime.RationalTime(0, rate)
+        if asset.start_timecode:
+            with contextlib.suppress(ValueError):
+                start = otio.opentime.from_timecode(asset.start_timecode, rate)
+        length = otio.opentime.RationalTime(round(asset.duration_s * rate), rate)
+        ref.available_range = otio.opentime.TimeRange(start, length)
 
 
 def _transition_handles(clip: otio.schema.Clip) -> tuple[otio.opentime.RationalTime, ...]:

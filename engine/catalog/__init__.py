@@ -1,4 +1,5 @@
-"""The catalog: one SQLite file (WAL mode) of every asset a scan found.
+"""The catalog: every asset a scan found, in one SQLite file (WAL mode, the default) or a
+shared PostgreSQL database (`postgresql://...`, for many scanners and users at once).
 
 Each row keeps the full Asset record (msgspec JSON) beside the columns users query by,
 so the JSON the CLI prints, what hosts read and what is stored are the same record.
@@ -14,10 +15,23 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import msgspec
-import platformdirs
 
+from mediaopt.engine.catalog.backend import (
+    CatalogBusy,
+    CatalogError,
+    Connection,
+    PostgresConnection,
+    SqliteConnection,
+)
 from mediaopt.engine.catalog.fingerprints import Fingerprints
 from mediaopt.engine.catalog.jobs import RenderJobs
+from mediaopt.engine.catalog.location import (
+    ENV_VAR,
+    catalog_exists,
+    default_catalog_path,
+    is_url,
+    resolve,
+)
 from mediaopt.engine.catalog.profiles import RateProfiles
 from mediaopt.engine.catalog.reads import RawReads, is_under, prefix_range
 from mediaopt.engine.catalog.schema import CatalogVersionError, migrate
@@ -25,87 +39,31 @@ from mediaopt.engine.catalog.transaction import Transaction
 from mediaopt.engine.model import Asset, AssetKind, ScannedRoot
 
 __all__ = [
+    "ENV_VAR",
     "Catalog",
+    "CatalogBusy",
     "CatalogError",
     "CatalogVersionError",
     "StatsRow",
+    "catalog_exists",
     "default_catalog_path",
+    "is_url",
     "parse_size",
 ]
 
-ENV_VAR = "MEDIAOPT_CATALOG"
-BUSY_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError,)
+BUSY_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError, CatalogBusy)
 """What a write raises when the catalog is locked or unreachable: retry later."""
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder(Asset).decode
+_decode_roots = msgspec.json.Decoder(list[str]).decode
 
 
-def default_catalog_path() -> Path:
-    """`MEDIAOPT_CATALOG` when set, else catalog.sqlite in the user's data directory."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env).expanduser()
-    return Path(platformdirs.user_data_dir("mediaopt")) / "catalog.sqlite"
-
-
-class CatalogError(Exception):
-    """The catalog file cannot be used: not a catalog, damaged, or not writable. The
-    message names the file, says what is wrong and what to do."""
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    """Open (or create) the catalog at `path`, refusing any file that is not a mediaopt
-    catalog before writing a byte to it."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-    except (OSError, sqlite3.Error) as exc:
-        raise CatalogError(_unopenable(path, exc)) from exc
-    try:
-        _check_ours(conn, path)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        migrate(conn, str(path))
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise CatalogError(_unopenable(path, exc)) from exc
-    except BaseException:
-        conn.close()
-        raise
+def _connect(location: Path | str) -> Connection:
+    """Open (or create) the catalog at `location`, refusing anything that is not a
+    mediaopt catalog before writing to it."""
+    conn = PostgresConnection(location) if is_url(location) else SqliteConnection(Path(location))
+    conn.opened(migrate)
     return conn
-
-
-def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
-    # Reading the schema is the first access: SQLite checks the file's header here.
-    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if tables and (version == 0 or "assets" not in tables):
-        raise CatalogError(
-            f"{path}: an SQLite database of another program, not a mediaopt catalog; it was "
-            "left as it is. Name a new catalog file with --catalog (or $MEDIAOPT_CATALOG)."
-        )
-
-
-def _unopenable(path: Path, exc: Exception) -> str:
-    text = str(exc)
-    if "not a database" in text or "file is encrypted" in text:
-        what = "not a mediaopt catalog (not an SQLite database); it was left as it is"
-        todo = "name the catalog file with --catalog (or $MEDIAOPT_CATALOG)"
-    elif "malformed" in text or "corrupt" in text:
-        what = f"the catalog is damaged ({text})"
-        todo = "restore it from a backup, or move it away and scan the roots again"
-    elif (
-        "readonly" in text
-        or isinstance(exc, PermissionError)
-        or not os.access(path.parent, os.W_OK)
-        or (path.exists() and not os.access(path, os.W_OK))
-    ):
-        what = f"the catalog cannot be written here ({text})"
-        todo = "make its folder writable, or name a catalog in a writable folder with --catalog"
-    else:
-        what = f"the catalog cannot be opened ({text})"
-        todo = "check the path and its folder's permissions, or name another with --catalog"
-    return f"{path}: {what}. To go on: {todo}."
 
 
 class StatsRow(msgspec.Struct, kw_only=True, frozen=True):
@@ -123,8 +81,13 @@ class Catalog(RawReads):
     assets are sub-objects, `fingerprints`, `render_jobs` and `rate_profiles`."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None):
-        self.path = Path(path) if path is not None else default_catalog_path()
-        self.conn = _connect(self.path)
+        location = resolve(path)
+        self.conn = _connect(location)
+        self.path: Path | str = location if isinstance(location, Path) else self.conn.shown
+        """The catalog file, or the PostgreSQL URL without its password: what messages
+        and records show."""
+        self.backend = self.conn.name
+        """`sqlite` or `postgresql`."""
         self.fingerprints = Fingerprints(self.conn)
         self.render_jobs = RenderJobs(self.conn)
         self.rate_profiles = RateProfiles(self.conn)
@@ -139,26 +102,25 @@ class Catalog(RawReads):
         self.conn.close()
 
     def copy_to(self, target: str | os.PathLike[str]) -> None:
-        """A consistent copy of the catalog, WAL contents included (SQLite's backup API,
-        safe while others write)."""
-        with sqlite3.connect(target) as copy:
-            self.conn.backup(copy)
-        copy.close()
+        """A consistent copy of an SQLite catalog, WAL contents included (SQLite's backup
+        API, safe while others write)."""
+        self.conn.backup_to(target)
 
     # -- writing, used by the scanner ------------------------------------------------
 
     def begin_scan(self, roots: list[str]) -> int:
         now = time.time()
         with self._transaction():
-            cur = self.conn.execute(
-                "INSERT INTO scans (started, roots) VALUES (?, ?)", (now, _encode(roots))
-            )
+            scan_id = self.conn.execute(
+                "INSERT INTO scans (started, roots) VALUES (?, ?) RETURNING id",
+                (now, _encode(roots).decode()),
+            ).fetchone()[0]
             # Recorded as the scan begins: a killed scan still cataloged what it reached.
             self.conn.executemany(
-                "INSERT OR IGNORE INTO roots (path, first_scanned) VALUES (?, ?)",
+                "INSERT INTO roots (path, first_scanned) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 ((root, now) for root in roots),
             )
-        return int(cur.lastrowid or 0)
+        return int(scan_id)
 
     def finish_scan(self, scan_id: int, summary: msgspec.Struct) -> None:
         now = time.time()
@@ -167,11 +129,10 @@ class Catalog(RawReads):
                 "UPDATE scans SET finished = ?, summary = ? WHERE id = ?",
                 (now, _encode(summary), scan_id),
             )
-            self.conn.execute(
-                "UPDATE roots SET last_scanned = ? WHERE path IN "
-                "(SELECT value FROM json_each((SELECT CAST(roots AS TEXT) FROM scans"
-                " WHERE id = ?)))",
-                (now, scan_id),
+            row = self.conn.execute("SELECT roots FROM scans WHERE id = ?", (scan_id,))
+            roots = _decode_roots(row.fetchone()[0])
+            self.conn.executemany(
+                "UPDATE roots SET last_scanned = ? WHERE path = ?", ((now, r) for r in roots)
             )
 
     def scanned_roots(self) -> list[ScannedRoot]:
@@ -286,7 +247,7 @@ class Catalog(RawReads):
             where.append("kind = ?")
             args.append(str(kind))
         if codec:
-            where.append("(codec LIKE ? OR format LIKE ?)")
+            where.append(f"(codec {self.conn.like} ? OR format {self.conn.like} ?)")
             args += [f"%{codec}%", f"%{codec}%"]
         if min_width:
             where.append("width >= ?")
@@ -298,7 +259,7 @@ class Catalog(RawReads):
             where.append("bit_depth = ?")
             args.append(bit_depth)
         if primaries:
-            where.append("colour_primaries LIKE ?")
+            where.append(f"colour_primaries {self.conn.like} ?")
             args.append(f"%{primaries}%")
         if larger_than is not None:
             where.append("bytes > ?")
@@ -319,7 +280,7 @@ class Catalog(RawReads):
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY bytes DESC, path"
-        for (record,) in self.conn.execute(sql, args):
+        for (record,) in self.conn.stream(sql, args):
             yield _decode(record)
 
     def stats(self, by: str = "kind", under: str | None = None) -> list[StatsRow]:
@@ -340,18 +301,21 @@ class Catalog(RawReads):
             lo, hi = prefix_range(os.path.abspath(under))
             sql += " WHERE path >= ? AND path < ?"
             args += [lo, hi]
-        sql += " GROUP BY k ORDER BY sum(bytes) DESC"
+        sql += " GROUP BY k ORDER BY sum(bytes) DESC, k"
+        # int(): PostgreSQL sums BIGINT as NUMERIC, which arrives as a Decimal.
         return [
-            StatsRow(key=str(k), files=n, bytes=b or 0) for k, n, b in self.conn.execute(sql, args)
+            StatsRow(key=str(k), files=int(n), bytes=int(b or 0))
+            for k, n, b in self.conn.execute(sql, args)
         ]
 
     def by_name(self, name: str) -> Iterator[Asset]:
         """Assets whose file name is `name` (case-insensitive), in any folder: what a moved
         file is looked up by."""
         escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = self.conn.like
         sql = (
-            "SELECT record FROM assets WHERE path LIKE ? ESCAPE '\\' OR path LIKE ? ESCAPE '\\'"
-            " ORDER BY path"
+            f"SELECT record FROM assets WHERE path {like} ? ESCAPE '\\'"
+            f" OR path {like} ? ESCAPE '\\' ORDER BY path"
         )
         for (record,) in self.conn.execute(sql, (f"%/{escaped}", f"%\\{escaped}")):
             asset = _decode(record)
@@ -361,7 +325,7 @@ class Catalog(RawReads):
     def by_reel(self, reel: str) -> Iterator[Asset]:
         """Assets whose header names this reel (tape) name. Reads each record's JSON, so
         it is a table scan: fine for relinking a timeline, not for bulk queries."""
-        sql = "SELECT record FROM assets WHERE json_extract(CAST(record AS TEXT), '$.reel') = ?"
+        sql = f"SELECT record FROM assets WHERE {self.conn.record_field('reel')} = ?"
         for (record,) in self.conn.execute(sql, (reel,)):
             yield _decode(record)
 
@@ -385,7 +349,7 @@ class Catalog(RawReads):
     def identities_of(self, paths: list[str]) -> dict[str, tuple[str, str | None]]:
         """path -> (identity, probe_key) of those of `paths` that are cataloged."""
         found: dict[str, tuple[str, str | None]] = {}
-        for start in range(0, len(paths), 500):  # SQLite's bound-parameter limit
+        for start in range(0, len(paths), 500):  # well below SQLite's bound-parameter limit
             chunk = paths[start : start + 500]
             marks = ", ".join("?" * len(chunk))
             rows = self.conn.execute(

@@ -9,11 +9,11 @@ mean belongs to `engine.fingerprint`, above the catalog.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterator
 
 import msgspec
 
+from mediaopt.engine.catalog.backend import Connection
 from mediaopt.engine.model import Asset
 
 _asset = msgspec.json.Decoder(Asset).decode
@@ -22,7 +22,7 @@ _asset = msgspec.json.Decoder(Asset).decode
 class Fingerprints:
     """`catalog.fingerprints`: the exact-match hashes and perceptual prints of assets."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: Connection):
         self._conn = conn
 
     # -- exact -------------------------------------------------------------------------
@@ -30,16 +30,16 @@ class Fingerprints:
     def hashes(self, identity: str) -> tuple[bytes | None, bytes | None]:
         """(hash of the first and last blocks, hash of the whole file), None when unknown."""
         row = self._conn.execute(
-            "SELECT partial, full FROM content_hashes WHERE identity = ?", (identity,)
+            'SELECT partial, "full" FROM content_hashes WHERE identity = ?', (identity,)
         ).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
     def put_hashes(self, identity: str, size: int, partial: bytes, full: bytes | None) -> None:
         """Store the hashes; a None `full` keeps a full hash stored earlier."""
         self._conn.execute(
-            "INSERT INTO content_hashes (identity, size, partial, full) VALUES (?, ?, ?, ?)"
+            'INSERT INTO content_hashes (identity, size, partial, "full") VALUES (?, ?, ?, ?)'
             " ON CONFLICT(identity) DO UPDATE SET partial = excluded.partial,"
-            " full = coalesce(excluded.full, content_hashes.full)",
+            ' "full" = coalesce(excluded."full", content_hashes."full")',
             (identity, size, partial, full),
         )
 
@@ -89,7 +89,7 @@ class Fingerprints:
         )
         current: list[tuple[Asset, str]] = []
         size = None
-        for nbytes, identity, record in self._conn.execute(sql, args + args):
+        for nbytes, identity, record in self._conn.stream(sql, args + args):
             if nbytes != size and current:
                 yield current
                 current = []
@@ -102,7 +102,7 @@ class Fingerprints:
         """(asset, identity) of these kinds, unreadable ones included: their decode fails
         with a problem naming the file, rather than the file being silently left out."""
         sql = f"SELECT identity, record FROM assets WHERE kind IN ({_marks(kinds)}) ORDER BY path"
-        for identity, record in self._conn.execute(sql, kinds):
+        for identity, record in self._conn.stream(sql, kinds):
             yield _asset(record), identity
 
     def printed(
@@ -115,7 +115,7 @@ class Fingerprints:
             " ON f.identity = a.identity AND f.method = ?"
             f" WHERE a.kind IN ({_marks(kinds)})"
         )
-        for path, data in self._conn.execute(sql, (method, *kinds)):
+        for path, data in self._conn.stream(sql, (method, *kinds)):
             if _under(path, roots):
                 yield path, data
 

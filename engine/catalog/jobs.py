@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import msgspec
 
+from mediaopt.engine.catalog.backend import Connection
 from mediaopt.engine.model import RenderJob
 
 _encode = msgspec.json.Encoder().encode
@@ -15,7 +14,7 @@ _decode = msgspec.json.Decoder(RenderJob).decode
 class RenderJobs:
     """`catalog.render_jobs`: what farms said about finished jobs."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: Connection):
         self._conn = conn
 
     def put(self, job: RenderJob) -> None:

@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 
+from mediaopt.engine.catalog.backend import Connection
 from mediaopt.engine.catalog.transaction import Transaction
 
 
 class RateProfiles:
     """`catalog.rate_profiles`: each file's encoded rate profile."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: Connection):
         self._conn = conn
 
     def get(self, identity: str) -> tuple[bool, bytes | None]:

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import heapq
 import os
-import sqlite3
 from collections.abc import Iterable, Iterator
+
+from mediaopt.engine.catalog.backend import Connection
 
 
 class RawReads:
     """Mixed into Catalog: the stored JSON of assets, by path, row or root."""
 
-    conn: sqlite3.Connection
+    conn: Connection
 
     def raw_record(self, path: str) -> bytes | None:
         """The stored JSON of the asset at `path`, for callers that decode only the fields
@@ -28,7 +29,7 @@ class RawReads:
     def keyed_records(self) -> Iterator[tuple[int, bytes]]:
         """(row, stored JSON) of every asset: for an index that keeps rows, not records.
         A row number is stable while the asset stays cataloged."""
-        yield from self.conn.execute("SELECT id, record FROM assets")
+        yield from self.conn.stream("SELECT id, record FROM assets")
 
     def folders(self) -> list[str]:
         """Every folder holding a cataloged asset."""
@@ -38,7 +39,7 @@ class RawReads:
         """The stored JSON of every asset (under these roots when given), in path order,
         for callers that decode only the fields they need."""
         if under is None:
-            yield from (r for (r,) in self.conn.execute("SELECT record FROM assets ORDER BY path"))
+            yield from (r for (r,) in self.conn.stream("SELECT record FROM assets ORDER BY path"))
             return
         roots = {os.path.abspath(os.fspath(r)) for r in under}
         outer = [r for r in roots if not any(is_under(r, o) and r != o for o in roots)]
@@ -65,7 +66,7 @@ class RawReads:
         likes = [f"%.{_escape(e)}" for e in endings]
         if not likes:
             return
-        names = " OR ".join("path LIKE ? ESCAPE '\\'" for _ in likes)
+        names = " OR ".join(f"path {self.conn.like} ? ESCAPE '\\'" for _ in likes)
         roots = {os.path.abspath(os.fspath(r)) for r in under}
         for root in sorted(r for r in roots if not any(is_under(r, o) and r != o for o in roots)):
             sql = (
@@ -77,7 +78,7 @@ class RawReads:
     def _rows_under(self, root: str) -> Iterator[tuple[str, bytes]]:
         yield from self.conn.execute("SELECT path, record FROM assets WHERE path = ?", (root,))
         sql = "SELECT path, record FROM assets WHERE path >= ? AND path < ? ORDER BY path"
-        yield from self.conn.execute(sql, prefix_range(root))
+        yield from self.conn.stream(sql, prefix_range(root))
 
 
 _BATCH = 500

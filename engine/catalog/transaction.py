@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import sqlite3
+from mediaopt.engine.catalog.backend import Connection
 
 
 class Transaction:
-    """`with Transaction(conn):` takes the write lock up front (BEGIN IMMEDIATE), so two
-    writers wait for each other instead of one failing halfway, and rolls back on error."""
+    """`with Transaction(conn):` one transaction, rolled back on error. On SQLite it takes
+    the write lock up front (BEGIN IMMEDIATE), so two writers wait for each other instead
+    of one failing halfway; PostgreSQL locks rows as they are written."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: Connection):
         self.conn = conn
 
     def __enter__(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.begin()
 
     def __exit__(self, exc_type, *_: object) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        self.conn.end(commit=exc_type is None)

@@ -142,9 +142,10 @@ def _configure_logging(verbose: int, debug: bool) -> None:
     """-v: what mediaopt does (INFO); -vv or --debug: in detail (DEBUG), every library's
     too. Without either only warnings reach stderr."""
     level = logging.DEBUG if debug or verbose >= 2 else logging.INFO if verbose else None
-    if level is None:
-        return
     root = logging.getLogger()
+    if level is None:
+        quiet_libraries(root)
+        return
     if not any(h.get_name() == "mediaopt-cli" for h in root.handlers):  # main() run again
         handler = logging.StreamHandler(sys.stderr)
         handler.set_name("mediaopt-cli")
@@ -152,6 +153,20 @@ def _configure_logging(verbose: int, debug: bool) -> None:
         root.addHandler(handler)
     # -v is about mediaopt; --debug opens everything (OTIO adapters, PIL, ...).
     (root if level == logging.DEBUG else log).setLevel(level)
+
+
+def quiet_libraries(root: logging.Logger) -> None:
+    """mediaopt's warnings reach stderr as plain lines; a library's only from ERROR up.
+    A library calling `logging.warning()` (pyaaf2 on every 0/0 rate in an AAF) would
+    otherwise install Python's default handler and print `WARNING:root:...` lines
+    between the tables; -v or --debug shows them."""
+    if any(h.get_name() == "mediaopt-quiet" for h in root.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.set_name("mediaopt-quiet")
+    handler.setLevel(logging.WARNING)
+    handler.addFilter(lambda r: r.name.startswith("mediaopt") or r.levelno >= logging.ERROR)
+    root.addHandler(handler)
 
 
 class _VersionAction(argparse.Action):

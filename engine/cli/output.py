@@ -130,8 +130,9 @@ def _safe_table(**options: Any) -> Table:
 def add_catalog_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--catalog",
-        metavar="PATH",
-        help="catalog file (default: $MEDIAOPT_CATALOG, else the user data dir)",
+        metavar="PATH|URL",
+        help="catalog file, or postgresql://USER@HOST/DB for a shared catalog "
+        "(default: $MEDIAOPT_CATALOG, else the user data dir)",
     )
 
 
@@ -169,7 +170,12 @@ def show_problems(problems: Iterable[object]) -> None:
     FileProblem records or plain `path: reason` strings."""
     for problem in problems:
         path, reason = getattr(problem, "path", None), getattr(problem, "reason", None)
-        line = f"{path}: {reason}" if path is not None else str(problem)
+        if path is None:
+            line = str(problem)
+        elif str(reason).startswith(f"{path}: "):  # readers' messages name the file already
+            line = str(reason)
+        else:
+            line = f"{path}: {reason}"
         errors.print(f"problem: {line}", markup=False, highlight=False, soft_wrap=True)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import enum
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -163,14 +162,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def _index(args: argparse.Namespace) -> tuple[CatalogIndex, list[str]]:
     """The catalog's index and its roots (none without a catalog)."""
-    from mediaopt.engine.catalog import Catalog, default_catalog_path
+    from mediaopt.engine.catalog import Catalog, catalog_exists
     from mediaopt.engine.refs.index import CatalogIndex
 
     # Only an existing catalog is consulted: `refs` must not create one as a side effect.
-    path = Path(args.catalog) if args.catalog else default_catalog_path()
-    if not path.is_file():
+    if not catalog_exists(args.catalog):
         return CatalogIndex([]), []
-    with Catalog(path) as catalog:
+    with Catalog(args.catalog) as catalog:
         return CatalogIndex.from_catalog(catalog), catalog.roots()
 
 

@@ -51,6 +51,28 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="spread the walk and probes over Dask distributed workers (a running "
         "scheduler, or N local worker processes); they write into the same catalog",
     )
+    p.add_argument(
+        "--root-resource",
+        action="append",
+        default=[],
+        metavar="ROOT=RESOURCE",
+        help="with --executor: scan ROOT only on the Dask workers started with "
+        '`--resources "RESOURCE=N"` (those near its storage); repeatable',
+    )
+    p.add_argument(
+        "--root-resources",
+        metavar="FILE.toml",
+        help='with --executor: the same pins from a file of `"ROOT" = "RESOURCE"` lines '
+        "(--root-resource adds to it)",
+    )
+    p.add_argument(
+        "--pin-wait",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how long a pinned root waits for a worker offering its resource before it is "
+        "reported and left as cataloged (default 300)",
+    )
     add_json_option(p)
     p.set_defaults(run=run)
 
@@ -75,6 +97,8 @@ def run(args: argparse.Namespace) -> ScanSummary:
             follow_symlinks=args.follow_symlinks,
             progress=progress,
             executor=args.executor,
+            root_resources=_pins(args),
+            pin_wait=args.pin_wait,
         )
     if args.json:
         print_json(summary)
@@ -96,3 +120,11 @@ def run(args: argparse.Namespace) -> ScanSummary:
         if len(summary.problems) > 50:
             console.print(f"  ... and {len(summary.problems) - 50} more (see --json)")
     return summary
+
+
+def _pins(args: argparse.Namespace) -> dict[str, str]:
+    """--root-resources FILE, then each --root-resource (the later wins for a root)."""
+    from mediaopt.engine.scan.placement import load_root_resources, parse_root_resources
+
+    pins = load_root_resources(args.root_resources) if args.root_resources else {}
+    return {**pins, **parse_root_resources(args.root_resource)}

@@ -30,7 +30,7 @@ USAGE_ERRORS = frozenset(
         "builtins.IsADirectoryError",
         "mediaopt.engine.scan.errors.ScanError",
         "mediaopt.engine.catalog.schema.CatalogVersionError",
-        "mediaopt.engine.catalog.CatalogError",
+        "mediaopt.engine.catalog.backend.CatalogError",
     }
 )
 """Errors that mean the command could not do what it was asked (named, not imported: the

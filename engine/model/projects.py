@@ -6,6 +6,39 @@ import enum
 
 import msgspec
 
+# Project files of the applications a production uses, by extension: the scan files them
+# as projects, and the readers' registry lists one it has no reader for as a project
+# that could not be read (its media uncertain, never orphaned).
+NATIVE_PROJECT_FILES: dict[str, str] = {
+    "prproj": "Premiere Pro project",
+    "prel": "Premiere Elements project",
+    "hrox": "Hiero / Nuke Studio project",
+    "aep": "After Effects project",
+    "aepx": "After Effects XML project",
+    "avb": "Avid Media Composer bin",
+    "avp": "Avid Media Composer project",
+    "drp": "DaVinci Resolve project archive",
+    "drt": "DaVinci Resolve timeline",
+    "comp": "Fusion composition",
+    "ma": "Maya ASCII scene",
+    "mb": "Maya binary scene",
+    "hip": "Houdini scene",
+    "hipnc": "Houdini scene",
+    "hiplc": "Houdini scene",
+    "ntp": "Natron project",
+    "c4d": "Cinema 4D scene",
+    "max": "3ds Max scene",
+    "veg": "Vegas Pro project",
+    "sesx": "Audition session",
+    "ptx": "Pro Tools session",
+    "ptf": "Pro Tools session",
+    "rpp": "REAPER project",
+    "fcp": "Final Cut Pro 7 project",
+    "imovieproj": "iMovie project",
+    "sfx": "Silhouette project",
+    "mocha": "Mocha project",
+}
+
 
 class ReferenceTarget(enum.StrEnum):
     """What kind of thing a reference points at."""

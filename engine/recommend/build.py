@@ -9,6 +9,8 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 
+import msgspec
+
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.model import (
     Action,
@@ -28,7 +30,12 @@ from mediaopt.engine.model import (
 from mediaopt.engine.production.session import open_session
 from mediaopt.engine.projects.orphans import orphans_in
 from mediaopt.engine.recommend.caches import host_cache
-from mediaopt.engine.recommend.files import asset_files, count_freed, planned_file
+from mediaopt.engine.recommend.files import (
+    asset_files,
+    count_freed,
+    planned_file,
+    shared_with,
+)
 from mediaopt.engine.recommend.inuse import needed
 from mediaopt.engine.recommend.rank import finish
 from mediaopt.engine.recommend.trims import trims
@@ -190,9 +197,13 @@ class _Builder:
 
         report = find_duplicates(catalog, near=near)
         under = self._under_roots
+        # Project files are never linked: two identical ones are two projects (a copy
+        # saved to start a version), and a host that saves in place (an Avid bin) would
+        # change both through a hard link. They are small; their media is not.
+        projects = {rp.project.path for rp in self.session.projects}  # unreadable ones too
         for group in report.groups:
             members = [m for m in group.members if under(m.path)]
-            if len(members) < 2:
+            if len(members) < 2 or any(m.path in projects for m in members):
                 continue
             if group.kind is MatchKind.NEAR:
                 self._near(group, members)
@@ -223,11 +234,14 @@ class _Builder:
             f = planned_file(c, asset=copy, hashed=True, keeper=k)
             if kept is None or f is None:
                 return
-            same_inode = (kept.device, kept.inode) == (f.device, f.inode)
-            if not same_inode:
-                files.append(f)
+            if (kept.device, kept.inode) == (f.device, f.inode):
+                continue  # already a hard link of the keeper
+            shared = shared_with(c, k, f.device)
+            if shared >= f.bytes:
+                continue  # already on the keeper's blocks (an earlier reflink)
+            files.append(msgspec.structs.replace(f, freed=f.bytes - shared))
         if not files:
-            return  # already hard links of the keeper
+            return  # already hard links or reflinks of the keeper
         self.claimed.add(copy)
         self.actions.append(
             Action(
@@ -236,7 +250,7 @@ class _Builder:
                 category=Category.DUPLICATE,
                 risk=Risk.SAFE,
                 title=f"link {copy} to its identical copy {keeper}",
-                bytes=sum(f.bytes for f in files),
+                bytes=sum(f.freed for f in files),
                 files=files,
                 evidence=[
                     Evidence(

@@ -90,37 +90,61 @@ def shared_bytes(path: str, device: int | None = None) -> int:
     if device is not None and not may_share(device):
         return 0
     try:
-        fd = os.open(path, os.O_RDONLY)
+        return sum(length for _, length, flags in _extents(path) if flags & _FIEMAP_EXTENT_SHARED)
     except OSError:
+        return 0
+
+
+def shared_with(copy: str, keeper: str, device: int | None = None) -> int:
+    """Bytes of `copy` that already lie on the keeper's blocks (an earlier reflink or
+    dedupe): sharing them again frees nothing. 0 where nothing is shared or FIEMAP is not
+    supported."""
+    if device is not None and not may_share(device):
         return 0
     try:
-        return _shared(fd)
+        mine = sorted(
+            (disk, disk + n) for disk, n, flags in _extents(copy) if flags & _FIEMAP_EXTENT_SHARED
+        )
+        if not mine:
+            return 0
+        theirs = sorted((disk, disk + n) for disk, n, _ in _extents(keeper))
     except OSError:
         return 0
+    overlap, j = 0, 0
+    for start, end in mine:  # both sorted by disk offset: one pass over each
+        while j < len(theirs) and theirs[j][1] <= start:
+            j += 1
+        k = j
+        while k < len(theirs) and theirs[k][0] < end:
+            overlap += min(end, theirs[k][1]) - max(start, theirs[k][0])
+            k += 1
+    return overlap
+
+
+def _extents(path: str) -> Iterator[tuple[int, int, int]]:
+    """(disk offset, length, FIEMAP flags) of each extent of the file, from FIEMAP."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        start = 0
+        size = _FIEMAP_HEADER.size + _EXTENTS_PER_CALL * _FIEMAP_EXTENT.size
+        while True:
+            buf = array.array("B", bytes(size))
+            _FIEMAP_HEADER.pack_into(buf, 0, start, 2**64 - 1 - start, 0, 0, _EXTENTS_PER_CALL, 0)
+            fcntl.ioctl(fd, _FS_IOC_FIEMAP, buf, True)
+            mapped = _FIEMAP_HEADER.unpack_from(buf, 0)[3]
+            if mapped == 0:
+                return
+            last = False
+            for i in range(mapped):
+                offset = _FIEMAP_HEADER.size + i * _FIEMAP_EXTENT.size
+                logical, physical, length, _, _, flags, *_ = _FIEMAP_EXTENT.unpack_from(buf, offset)
+                yield physical, length, flags
+                start = logical + length
+                last = last or bool(flags & _FIEMAP_EXTENT_LAST)
+            if last:
+                return
     finally:
         os.close(fd)
-
-
-def _shared(fd: int) -> int:
-    shared, start = 0, 0
-    size = _FIEMAP_HEADER.size + _EXTENTS_PER_CALL * _FIEMAP_EXTENT.size
-    while True:
-        buf = array.array("B", bytes(size))
-        _FIEMAP_HEADER.pack_into(buf, 0, start, 2**64 - 1 - start, 0, 0, _EXTENTS_PER_CALL, 0)
-        fcntl.ioctl(fd, _FS_IOC_FIEMAP, buf, True)
-        mapped = _FIEMAP_HEADER.unpack_from(buf, 0)[3]
-        if mapped == 0:
-            return shared
-        last = False
-        for i in range(mapped):
-            fields = _FIEMAP_EXTENT.unpack_from(buf, _FIEMAP_HEADER.size + i * _FIEMAP_EXTENT.size)
-            logical, _, length, flags = fields[0], fields[1], fields[2], fields[5]
-            if flags & _FIEMAP_EXTENT_SHARED:
-                shared += length
-            start = logical + length
-            last = last or bool(flags & _FIEMAP_EXTENT_LAST)
-        if last:
-            return shared
 
 
 def planned_file(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from pathlib import Path
 
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.production.record import ProductionRecord
@@ -36,7 +35,7 @@ def build_report(
     return Report(
         title=title,
         generated=now,
-        catalog=str(Path(catalog.path)),
+        catalog=str(catalog.path),
         sections=[catalog_section(catalog, under=under), *extra],
     )
 

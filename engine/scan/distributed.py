@@ -10,17 +10,22 @@ never needs to see the storage) or one folder under a root, recursively. Writes 
 idempotent upserts keyed by path, so a share done twice, partly or wholly, leaves the
 same catalog. Assets the scan did not see are forgotten at the end, as a local scan does,
 except under folders a worker could not list.
+
+Each root can be pinned to the workers near its storage through a Dask resource
+(placement.py); unpinned roots go to whichever worker is free.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.model import FileProblem, ScanSummary
 from mediaopt.engine.progress import NullProgress, Progress
 from mediaopt.engine.scan.errors import ScanError
+from mediaopt.engine.scan.placement import DEFAULT_WAIT, Placement, check_pins, record_share
 
 SHARE_RETRIES = 2
 """A share whose task raised (not a worker lost: Dask retries those by itself) is run
@@ -43,26 +48,41 @@ def scan_with(
     *,
     follow_symlinks: bool = False,
     progress: Progress | None = None,
+    root_resources: Mapping[str, str] | None = None,
+    pin_wait: float = DEFAULT_WAIT,
 ) -> ScanSummary:
     """Scan `roots` into `catalog` on `executor`: `dask://HOST:PORT` (a running scheduler)
-    or `local:N` (a cluster of N worker processes on this machine, for tests and trials)."""
+    or `local:N` (a cluster of N worker processes on this machine, for tests and trials).
+    `root_resources` pins a root's shares to the workers offering a Dask resource (see
+    placement.py); a pinned root with no such worker for `pin_wait` seconds is reported
+    and kept as cataloged."""
     from dask.distributed import Client, LocalCluster
 
     progress = progress or NullProgress()
+    paths = [os.path.abspath(os.fspath(r)) for r in roots]
+    pins = check_pins(root_resources or {}, paths)
     if executor.startswith("local:"):
         count = _count(executor)
+        if pins:
+            raise ScanError(
+                "local:N workers offer no resources, so pinned roots would never be "
+                "scanned: pin roots on a cluster whose workers were started with "
+                '--resources "NAME=N", or drop --root-resource'
+            )
         with (
             LocalCluster(
                 n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None
             ) as cluster,
             Client(cluster) as client,
         ):
-            return _scan(client, roots, catalog, follow_symlinks, progress)
+            placement = Placement(client, pins, pin_wait)
+            return _scan(client, paths, catalog, follow_symlinks, progress, placement)
     if executor.startswith(("dask://", "tcp://", "tls://")):
         address = executor.removeprefix("dask://")
         address = address if "://" in address else f"tcp://{address}"
         with Client(address, timeout="30s") as client:
-            return _scan(client, roots, catalog, follow_symlinks, progress)
+            placement = Placement(client, pins, pin_wait)
+            return _scan(client, paths, catalog, follow_symlinks, progress, placement)
     raise ScanError(f"unknown executor {executor!r}: use dask://HOST:PORT or local:N")
 
 
@@ -73,42 +93,62 @@ def _count(executor: str) -> int:
     return int(text)
 
 
-def _scan(client, roots, catalog: Catalog, follow_symlinks: bool, progress) -> ScanSummary:
-    from dask.distributed import as_completed
+def _scan(
+    client, paths, catalog: Catalog, follow_symlinks: bool, progress, placement: Placement
+) -> ScanSummary:
+    from dask.distributed import wait
 
     started = time.monotonic()
-    paths = [os.path.abspath(os.fspath(r)) for r in roots]
     summary = ScanSummary(roots=paths, catalog=str(catalog.path))
     scan_id = catalog.begin_scan(paths)
     where = str(catalog.path)
     common = dict(catalog_path=where, scan_id=scan_id, roots=paths, follow=follow_symlinks)
     progress.phase("scanning")
-    shares: dict[object, str] = {}
+    shares: dict[object, tuple[str, str]] = {}  # future key: (folder, its root)
 
-    def submit(folder: str, recursive: bool):
+    def submit(folder: str, recursive: bool, root: str):
         future = client.submit(
-            scan_share, folder, recursive, **common, pure=False, retries=SHARE_RETRIES
+            scan_share,
+            folder,
+            recursive,
+            **common,
+            pure=False,
+            retries=SHARE_RETRIES,
+            **placement.submit_options(root),
         )
-        shares[future.key] = folder
+        shares[future.key] = (folder, root)
         return future
 
-    futures = as_completed([submit(root, False) for root in paths])
+    pending = {submit(root, False, root) for root in paths}
     unlisted: list[str] = []
-    for future in futures:
+    while pending:
         try:
-            done: _Done = future.result()
-        except Exception as exc:  # a share that failed on every try: its folder is kept
-            folder = shares[future.key]
-            summary.problems.append(FileProblem(path=folder, reason=f"share failed: {exc}"))
-            unlisted.append(folder)
-            continue
-        _add(summary, done.summary)
-        for problem in done.summary.problems:
-            progress.problem(problem.path, problem.reason)
-        progress.advance(done.summary.assets, done.summary.bytes)
-        unlisted += done.unlisted
-        for sub in done.subdirs:
-            futures.add(submit(sub, True))
+            done, _ = wait(pending, timeout=placement.poll, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            done = set()
+        pending -= set(done)
+        for future in done:
+            folder, root = shares[future.key]
+            try:
+                share: _Done = future.result()
+            except Exception as exc:  # a share that failed on every try: its folder is kept
+                summary.problems.append(FileProblem(path=folder, reason=f"share failed: {exc}"))
+                unlisted.append(folder)
+                continue
+            _add(summary, share.summary)
+            for problem in share.summary.problems:
+                progress.problem(problem.path, problem.reason)
+            progress.advance(share.summary.assets, share.summary.bytes)
+            unlisted += share.unlisted
+            pending |= {submit(sub, True, root) for sub in share.subdirs}
+        stranded = placement.stranded(shares[f.key][1] for f in pending)
+        for root, reason in stranded.items():
+            given_up = [f for f in pending if shares[f.key][1] == root]
+            client.cancel(given_up)
+            pending -= set(given_up)
+            summary.problems.append(FileProblem(path=root, reason=reason))
+            progress.problem(root, reason)
+            unlisted.append(root)
     from mediaopt.engine.scan.scanner import _report_kept_errors
 
     _report_kept_errors(catalog, scan_id, summary, progress)
@@ -174,4 +214,5 @@ def scan_share(
             for job in _plan_folder(listing.path, listing.files, catalog, writer):
                 _finish(prober.submit(job), writer, summary)
         writer.flush()
+        record_share(scan_id, folder)
         return _Done(summary, unlisted, subdirs)

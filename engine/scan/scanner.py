@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -250,18 +250,31 @@ def scan(
     follow_symlinks: bool = False,
     progress: Progress | None = None,
     executor: str | None = None,
+    root_resources: Mapping[str, str] | None = None,
+    pin_wait: float | None = None,
 ) -> ScanSummary:
     """Scan `roots` into `catalog`; see ScanSummary for what it reports. `executor`
-    (`dask://SCHEDULER`, `local:N`) spreads the walk and the probes over Dask workers."""
+    (`dask://SCHEDULER`, `local:N`) spreads the walk and the probes over Dask workers;
+    `root_resources` pins roots to the workers offering a Dask resource, each waiting
+    `pin_wait` seconds at most for one (see engine/scan/placement.py)."""
     progress = progress or NullProgress()
     paths = [os.path.abspath(os.fspath(r)) for r in roots]
     if executor is not None:
         # The roots are where the workers are: this machine need not see them.
         from mediaopt.engine.scan.distributed import scan_with
+        from mediaopt.engine.scan.placement import DEFAULT_WAIT
 
         return scan_with(
-            executor, paths, catalog, follow_symlinks=follow_symlinks, progress=progress
+            executor,
+            paths,
+            catalog,
+            follow_symlinks=follow_symlinks,
+            progress=progress,
+            root_resources=root_resources,
+            pin_wait=DEFAULT_WAIT if pin_wait is None else pin_wait,
         )
+    if root_resources:
+        raise ScanError("roots are pinned to worker resources only on a Dask executor")
     for root in paths:
         if not os.path.isdir(root):
             raise ScanError(f"{root}: not a folder (or not readable)")

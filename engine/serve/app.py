@@ -27,9 +27,11 @@ from mediaopt.engine.model import (
     DupesReport,
     LineageReport,
     OrphanReport,
+    Plan,
     ProjectsReport,
     ScannedRoot,
 )
+from mediaopt.engine.refs.config import Settings
 from mediaopt.engine.report.model import Report
 
 _BIG = 2**62
@@ -41,6 +43,8 @@ Roots = Annotated[list[str] | None, QueryParameter(max_items=64)]
 Kind = Annotated[AssetKind | None, QueryParameter()]
 Status = Annotated[AssetStatus | None, QueryParameter()]
 Flag = Annotated[bool, QueryParameter()]
+GraceDays = Annotated[float | None, QueryParameter(ge=0, le=36500)]
+ScopeDepth = Annotated[int | None, QueryParameter(ge=0, le=64)]
 
 
 class Grouping(StrEnum):
@@ -70,6 +74,7 @@ class Health(msgspec.Struct, kw_only=True, frozen=True):
 def make_app(catalog: str, *, token: str | None = None, config: str | None = None) -> Litestar:
     """The application: every route but the schema needs `token` when one is given.
     `config` is the settings file (path maps, grace days), read once here."""
+    from mediaopt.engine.recommend.build import DEFAULT_HANDLES
     from mediaopt.engine.refs.config import load_settings
     from mediaopt.engine.refs.pathmap import PathMap
 
@@ -155,8 +160,8 @@ def make_app(catalog: str, *, token: str | None = None, config: str | None = Non
     def orphans(
         root: Roots = None,
         project: Roots = None,
-        grace_days: Annotated[float | None, QueryParameter(ge=0, le=36500)] = None,
-        unreadable_scope_depth: Annotated[int | None, QueryParameter(ge=0, le=64)] = None,
+        grace_days: GraceDays = None,
+        unreadable_scope_depth: ScopeDepth = None,
     ) -> OrphanReport:
         from mediaopt.engine.production.analysis import find_orphans
 
@@ -194,12 +199,74 @@ def make_app(catalog: str, *, token: str | None = None, config: str | None = Non
         with opened() as cat:
             return find_duplicates(cat, near=near, kind=str(kind) if kind else None)
 
-    @get("/report", sync_to_thread=True, summary="the report's sections, as records")
-    def report(under: Text = None) -> Report:
-        from mediaopt.engine.report import build_report
+    def _settings(grace_days: float | None, scope_depth: int | None) -> Settings:
+        """The config file's settings with a request's overrides (a copy: requests run on
+        threads and must not see each other's)."""
+        changes: dict[str, object] = {}
+        if grace_days is not None:
+            changes["grace_days"] = grace_days
+        if scope_depth is not None:
+            changes["unreadable_scope_depth"] = scope_depth
+        return msgspec.structs.replace(settings, **changes)
+
+    @get("/plan", sync_to_thread=True, summary="the savings plan (as `mediaopt recommend`)")
+    def plan(
+        root: Roots = None,
+        project: Roots = None,
+        near: Flag = False,
+        dupes: Annotated[bool, QueryParameter()] = True,
+        handles: Annotated[int, QueryParameter(ge=0, le=100_000)] = DEFAULT_HANDLES,
+        grace_days: GraceDays = None,
+        unreadable_scope_depth: ScopeDepth = None,
+    ) -> Plan:
+        from mediaopt.engine.recommend import recommend
 
         with opened() as cat:
-            return build_report(cat, under=_path(under) if under else None)
+            return recommend(
+                cat,
+                _roots(cat, root),
+                settings=_settings(grace_days, unreadable_scope_depth),
+                projects=_projects(cat, project),
+                near=near,
+                dupes=dupes,
+                handles=handles,
+            )
+
+    def _production_report(
+        root: list[str] | None,
+        under: str | None,
+        project: list[str] | None,
+        near: bool,
+        grace_days: float | None,
+        scope_depth: int | None,
+    ) -> Report:
+        """What `mediaopt report --json` prints: every section of the production record.
+        The analyses that read media beyond headers for minutes (render what-ifs, storage
+        bandwidth measurements) are left to the command line."""
+        from mediaopt.engine.production.analyse import analyse
+        from mediaopt.engine.production.record import AnalysisOptions
+        from mediaopt.engine.report import production_report
+
+        with opened() as cat:
+            record = analyse(
+                cat,
+                _roots(cat, [*(root or []), *([under] if under else [])]),
+                _settings(grace_days, scope_depth),
+                options=AnalysisOptions(near_duplicates=near),
+                projects=_projects(cat, project),
+            )
+        return production_report(record)
+
+    @get("/report", sync_to_thread=True, summary="the report's sections, as records")
+    def report(
+        root: Roots = None,
+        under: Text = None,
+        project: Roots = None,
+        near: Flag = False,
+        grace_days: GraceDays = None,
+        unreadable_scope_depth: ScopeDepth = None,
+    ) -> Report:
+        return _production_report(root, under, project, near, grace_days, unreadable_scope_depth)
 
     @get(
         "/report.html",
@@ -207,11 +274,19 @@ def make_app(catalog: str, *, token: str | None = None, config: str | None = Non
         media_type=MediaType.HTML,
         summary="the self-contained HTML report",
     )
-    def report_html(under: Text = None) -> str:
-        from mediaopt.engine.report import build_report, render_html
+    def report_html(
+        root: Roots = None,
+        under: Text = None,
+        project: Roots = None,
+        near: Flag = False,
+        grace_days: GraceDays = None,
+        unreadable_scope_depth: ScopeDepth = None,
+    ) -> str:
+        from mediaopt.engine.report import render_html
 
-        with opened() as cat:
-            return render_html(build_report(cat, under=_path(under) if under else None))
+        return render_html(
+            _production_report(root, under, project, near, grace_days, unreadable_scope_depth)
+        )
 
     return Litestar(
         route_handlers=[
@@ -224,6 +299,7 @@ def make_app(catalog: str, *, token: str | None = None, config: str | None = Non
             orphans,
             lineage,
             duplicates,
+            plan,
             report,
             report_html,
         ],

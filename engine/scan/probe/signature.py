@@ -12,6 +12,8 @@ import enum
 
 import msgspec
 
+from mediaopt.engine.model.projects import NATIVE_PROJECT_FILES
+
 
 class Family(enum.StrEnum):
     AV = "av"
@@ -68,7 +70,10 @@ IMAGE_EXTENSIONS = frozenset(
 )
 """Extensions that are frames of a sequence when numbered; movies never collapse."""
 
+# The applications' own project files, then the interchange formats OTIO and the readers
+# take (the names a file is filed under in the catalog).
 _PROJECT_EXTENSIONS = {
+    **NATIVE_PROJECT_FILES,
     "otio": "OpenTimelineIO",
     "otioz": "OpenTimelineIO bundle",
     "otiod": "OpenTimelineIO directory bundle",
@@ -79,12 +84,6 @@ _PROJECT_EXTENSIONS = {
     "ale": "Avid Log Exchange",
     "nk": "Nuke script",
     "blend": "Blender scene",
-    "drp": "DaVinci Resolve project",
-    "hip": "Houdini scene",
-    "ma": "Maya ASCII scene",
-    "mb": "Maya binary scene",
-    "prproj": "Premiere Pro project",
-    "avb": "Avid bin",
 }
 
 _RAW_BY_EXTENSION = {

@@ -175,3 +175,34 @@ def test_clips_of_the_loud_and_quiet_halves_of_one_movie_need_different_peaks(
     loud, quiet = peak(0), peak(48)
     assert loud == pytest.approx(whole, rel=0.001)  # the file's busiest second is in it
     assert quiet < loud / 5
+
+
+def _unranged(name: str, url: str) -> otio.schema.Clip:
+    """A clip as some tools write it: no source range, no available range."""
+    return otio.schema.Clip(name=name, media_reference=otio.schema.ExternalReference(url))
+
+
+def test_clips_without_ranges_play_their_whole_media_or_are_reported(tmp_path, prores, h264):
+    track = otio.schema.Track(name="V1")
+    track.append(_unranged("whole prores", prores.as_uri()))
+    track.append(_unranged("whole h264", h264.as_uri()))
+    lost = otio.schema.Track(name="V2")
+    lost.append(_unranged("gone", (tmp_path / "gone.mov").as_uri()))
+    lost.append(_unranged("after gone", h264.as_uri()))
+    timeline = otio.schema.Timeline(name="unranged")
+    timeline.tracks.extend([track, lost])
+    path = tmp_path / "unranged.otio"
+    otio.adapters.write_to_file(timeline, str(path))
+
+    curve = timeline_curve(path, describer(None))
+
+    by_name = {c.name: c for c in curve.clips}
+    # Each 2 s movie plays whole, one after the other, as an NLE relinking them would.
+    assert (by_name["whole prores"].start_s, by_name["whole prores"].end_s) == (0.0, 2.0)
+    assert (by_name["whole h264"].start_s, by_name["whole h264"].end_s) == (2.0, 4.0)
+    assert by_name["whole h264"].problem is None and by_name["whole h264"].peak_bytes_per_s > 0
+    # A missing file has no length: it and everything after it on its track are reported.
+    assert "cannot be placed" in by_name["gone"].problem
+    assert "after gone" in by_name["after gone"].problem
+    assert curve.duration_s == pytest.approx(4.0)
+    assert len(curve.problems) == 2

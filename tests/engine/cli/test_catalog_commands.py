@@ -12,6 +12,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from mediaopt.engine.catalog.location import is_url, shown
 from mediaopt.engine.catalog.schema import SCHEMA_VERSION
 from mediaopt.engine.cli.stats import StatsReport
 from mediaopt.engine.demo import media
@@ -53,14 +54,15 @@ def known_tree(cached_media, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def scanned(known_tree, tmp_path_factory) -> tuple[Path, Path, ScanSummary]:
-    catalog = tmp_path_factory.mktemp("cat") / "catalog.sqlite"
-    done = mediaopt("scan", str(known_tree), "--catalog", str(catalog), "--json")
+def scanned(known_tree, module_catalog_location) -> tuple[Path, str, ScanSummary]:
+    """The known tree scanned into a new catalog: an SQLite file, then a PostgreSQL one."""
+    catalog = module_catalog_location
+    done = mediaopt("scan", str(known_tree), "--catalog", catalog, "--json")
     assert done.returncode == 0, done.stderr.decode()
     return known_tree, catalog, msgspec.json.decode(done.stdout, type=ScanSummary)
 
 
-def find(catalog: Path, *filters: str) -> list[Asset]:
+def find(catalog: str, *filters: str) -> list[Asset]:
     done = mediaopt("find", "--catalog", str(catalog), "--json", *filters)
     assert done.returncode == 0, done.stderr.decode()
     decoder = msgspec.json.Decoder(Asset)
@@ -74,12 +76,19 @@ def names(assets: list[Asset], root: Path) -> list[str]:
 def test_scan_json_decodes_into_a_scan_summary(scanned) -> None:
     root, catalog, summary = scanned
     assert (summary.files_seen, summary.assets, summary.sequences) == (8, 4, 1)
-    assert summary.catalog == str(catalog)
+    assert summary.catalog == (shown(catalog) if is_url(catalog) else catalog)
     assert summary.problems == []
 
 
 def test_the_catalog_is_sqlite_in_wal_mode_at_the_current_schema(scanned) -> None:
     _, catalog, _ = scanned
+    if is_url(catalog):
+        import psycopg
+
+        with psycopg.connect(catalog) as conn:
+            row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+        assert row[0] == SCHEMA_VERSION
+        return
     with sqlite3.connect(catalog) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -425,7 +425,7 @@ def test_only_projects_restricts_and_the_output_says_so(tmp_path: Path, catalog:
 
     root, cut, mine, theirs, unused = _two_cuts(tmp_path)
     api.scan([str(root)], catalog, workers=0)
-    catalog_path = str(tmp_path / "catalog.sqlite")
+    catalog_path = str(catalog.path)
     argv = ["orphans", "--root", str(root), "--project", cut, "--catalog", catalog_path]
     assert main([*argv, "--only-projects", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)

@@ -489,7 +489,7 @@ def test_the_cli_honours_a_project_outside_the_roots(tmp_path: Path, catalog: Ca
     unused = _wav(root / "sound" / "unused.wav")
     cut = write_cut(tmp_path / "home" / "cut.otio", ["../root/sound/used.wav"])
     _age_and_scan(root, catalog)
-    catalog_path = catalog.conn.execute("PRAGMA database_list").fetchone()[2]
+    catalog_path = str(catalog.path)
     argv = ["orphans", "--root", str(root), "--project", cut, "--catalog", catalog_path, "--json"]
     assert main(argv) == 0
     out = json.loads(capsys.readouterr().out)

@@ -132,4 +132,4 @@ def test_a_real_blender_scenes_image_sequence_is_kept(realworld: Path, tmp_path:
     # The movie it names lies outside the tree on purpose, and the scene renders to
     # Blender's default /tmp/ output (a movie named by its frame range): both unresolved.
     missing = {u.reference.path for u in report.unresolved_references}
-    assert missing == {"//../../../../cloud/pillar/testfiles/video-tiny.mkv", "/tmp/0001-0250.avi"}
+    assert missing == {"//../../../../cloud/pillar/testfiles/video-tiny.mkv", "/tmp/0001-0250.mkv"}

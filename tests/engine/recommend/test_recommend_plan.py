@@ -249,3 +249,36 @@ def test_a_measured_render_what_if_becomes_a_line_for_a_person(tmp_path):
     assert line.estimate_only and line.bytes == measured.saved_bytes
     assert measured.recommended in line.title
     assert line.evidence[0].analysis == "render what-if"
+
+
+def test_identical_project_files_are_never_linked_their_identical_media_is(tmp_path):
+    """A cut saved under a second name to start a version is byte-identical to the first:
+    two projects, never one file. The clip copied beside them is a duplicate to link."""
+    import shutil
+
+    import opentimelineio as otio
+
+    root = tmp_path / "show"
+    clip = media.write_movie(
+        root / "media" / "A001.mov", codec="mpeg4", pix_fmt="yuv420p", frames=24
+    )
+    shutil.copy(clip, root / "media" / "A001_copy.mov")
+    timeline = otio.schema.Timeline(name="cut")
+    track = otio.schema.Track(name="V1")
+    rate = otio.opentime.RationalTime
+    track.append(
+        otio.schema.Clip(
+            name="A001",
+            media_reference=otio.schema.ExternalReference(target_url=clip.as_uri()),
+            source_range=otio.opentime.TimeRange(rate(0, 24), rate(24, 24)),
+        )
+    )
+    timeline.tracks.append(track)
+    otio.adapters.write_to_file(timeline, str(root / "cut_v1.otio"))
+    shutil.copy(root / "cut_v1.otio", root / "cut_v2.otio")
+    with Catalog(tmp_path / "c.sqlite") as catalog:
+        api.scan([str(root)], catalog, workers=0)
+        plan = recommend(catalog, [str(root)])
+    linked = {f.path for a in plan.actions if a.kind is ActionKind.DEDUPE for f in a.files}
+    assert linked == {str(root / "media" / "A001_copy.mov")}
+    assert (root / "cut_v1.otio").read_bytes() == (root / "cut_v2.otio").read_bytes()

@@ -6,13 +6,21 @@ from __future__ import annotations
 import msgspec
 import pytest
 
+from mediaopt.engine import api
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.refs.index import CatalogIndex, Entry, fold, sequence_key, stems
 
 
-@pytest.fixture(scope="module")
-def both(production) -> tuple[CatalogIndex, CatalogIndex]:
-    with Catalog(production.catalog_path) as catalog:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def both(production, request) -> tuple[CatalogIndex, CatalogIndex]:
+    """(index querying the catalog, index holding every entry) of the fixture production,
+    from its SQLite catalog, then from the same production scanned into PostgreSQL."""
+    location = production.catalog_path
+    if request.param == "postgresql":
+        location = request.getfixturevalue("module_postgres_url")
+        with Catalog(location) as catalog:
+            api.scan([production.root], catalog, workers=0)
+    with Catalog(location) as catalog:
         entries = [msgspec.json.decode(r, type=Entry) for r in catalog.records()]
         queried = CatalogIndex.from_catalog(catalog)
     assert len(entries) > 20

@@ -68,9 +68,9 @@ def _cataloged(catalog_path: Path) -> dict[str, tuple[int, float]]:
         return {a.path: (a.bytes, a.mtime) for a in catalog.find()}
 
 
-def test_files_added_changed_and_removed_reach_catalog_and_events(tree, tmp_path):
+def test_files_added_changed_and_removed_reach_catalog_and_events(tree, tmp_path, catalog_location):
     root, sources = tree
-    db = tmp_path / "catalog.sqlite"
+    db = catalog_location  # an SQLite file, then a PostgreSQL catalog
     with Running(root, db) as w:
         assert w.watch._watched  # inotify, not the reconcile fallback
         new = root / "clips" / "A001C002.mov"
@@ -114,9 +114,9 @@ def test_files_added_changed_and_removed_reach_catalog_and_events(tree, tmp_path
     assert set(_cataloged(db)) == {str(new), pattern}  # moved.png went with stills/
 
 
-def test_reconcile_alone_finds_changes_with_events_off(tree, tmp_path):
+def test_reconcile_alone_finds_changes_with_events_off(tree, tmp_path, catalog_location):
     root, sources = tree
-    db = tmp_path / "catalog.sqlite"
+    db = catalog_location  # an SQLite file, then a PostgreSQL catalog
     with Running(root, db, events=False, reconcile_seconds=0.5) as w:
         assert not w.watch._watched
         assert WatchEventKind.RECONCILE_ONLY in w.kinds(str(root))

@@ -4,6 +4,8 @@ queries, a token where one is set."""
 from __future__ import annotations
 
 import os
+from html import escape
+from pathlib import Path
 
 import httpx
 import msgspec
@@ -11,8 +13,9 @@ import pytest
 
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.cli import main
-from mediaopt.engine.model import Asset, DupesReport, OrphanReport, ProjectsReport
+from mediaopt.engine.model import Asset, DupesReport, OrphanReport, Plan, ProjectsReport
 from mediaopt.engine.production.analysis import find_orphans
+from mediaopt.engine.report.model import Report
 from mediaopt.engine.serve import ServeError, check_can_serve
 
 TOKEN = "s3cret-token"  # as conftest.py sets
@@ -64,13 +67,68 @@ def test_projects_and_duplicates(api, production):
     assert all(len(g.members) >= 2 for g in report.groups)
 
 
-def test_report_as_records_and_html(api):
-    got = httpx.get(f"{api.url}/report", timeout=60)
-    assert got.status_code == 200 and got.json()["sections"]
-    html = httpx.get(f"{api.url}/report.html", timeout=60)
-    assert html.status_code == 200
-    assert html.headers["content-type"].startswith("text/html")
-    assert "<html" in html.text.lower()
+def _cli_json(capsys, args: list[str], type_):
+    main(args)
+    return msgspec.json.decode(capsys.readouterr().out, type=type_)
+
+
+def _lines(plan: Plan) -> list[tuple]:
+    """What a plan proposes, without what differs between two makings (id, times)."""
+    return [
+        (a.id, a.kind, a.category, a.risk, a.bytes, [(f.path, f.bytes) for f in a.files])
+        for a in plan.actions
+    ]
+
+
+def test_the_plan_is_what_recommend_prints(api, production, capsys):
+    got = httpx.get(f"{api.url}/plan", timeout=180)
+    assert got.status_code == 200
+    served = msgspec.json.decode(got.content, type=Plan)
+    catalog = str(production.catalog_path)
+    printed = _cli_json(capsys, ["recommend", "--json", "--catalog", catalog], Plan)
+    assert _lines(served) == _lines(printed)
+    assert served.totals == printed.totals and served.totals.reclaimable > 0
+    assert served.roots == printed.roots == [str(production.root)]
+    planned = {f.path for a in served.actions for f in a.files}
+    assert planned and not planned & set(production.truth.referenced)
+    # The fixture's corrupt project may use anything under the roots: no orphan is planned.
+    assert production.truth.corrupt_project in served.unreadable_projects
+    assert not any(a.category == "orphan" for a in served.actions)
+
+
+def test_the_plan_takes_the_commands_options(api, production, capsys):
+    unused = next(p for p in production.truth.orphans if p.endswith("A003C001.mov"))
+    show = str(Path(unused).parents[1])
+    params = {"root": show, "dupes": "false", "grace_days": 0, "unreadable_scope_depth": 1}
+    got = httpx.get(f"{api.url}/plan", params=params, timeout=180)
+    assert got.status_code == 200
+    served = msgspec.json.decode(got.content, type=Plan)
+    args = ["recommend", "--json", "--catalog", str(production.catalog_path), "--root", show]
+    args += ["--no-dupes", "--grace-days", "0", "--unreadable-scope-depth", "1"]
+    printed = _cli_json(capsys, args, Plan)
+    assert (served.roots, served.grace_days) == ([show], 0.0)
+    assert _lines(served) == _lines(printed)
+    planned = {f.path for a in served.actions for f in a.files}
+    assert unused in planned  # the unused camera clip, once the doubt is scoped
+    assert not planned & set(production.truth.referenced)
+    assert not any(a.category == "duplicate" for a in served.actions)
+    assert all(path.startswith(f"{show}/") for path in planned)
+
+
+def test_the_report_holds_every_section_report_json_prints(api, production, capsys):
+    got = httpx.get(f"{api.url}/report", timeout=180)
+    assert got.status_code == 200
+    served = msgspec.json.decode(got.content, type=Report)
+    catalog = str(production.catalog_path)
+    printed = _cli_json(capsys, ["report", "--json", "--catalog", catalog], Report)
+    titles = [s.title for s in served.sections]
+    assert titles == [s.title for s in printed.sections]
+    assert any("Orphan" in t for t in titles) and any("Duplicate" in t for t in titles)
+    assert msgspec.to_builtins(served.sections) == msgspec.to_builtins(printed.sections)
+    html = httpx.get(f"{api.url}/report.html", timeout=180)
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    for title in titles:
+        assert escape(title) in html.text
 
 
 @pytest.mark.parametrize(
@@ -83,6 +141,11 @@ def test_report_as_records_and_html(api):
         ("/orphans", {"root": "/etc"}, 400, "not under a scanned root"),
         ("/lineage", {"root": "/"}, 400, "not under a scanned root"),
         ("/asset", {}, 400, "path"),
+        ("/plan", {"root": "/etc"}, 400, "not under a scanned root"),
+        ("/plan", {"handles": "-1"}, 400, "handles"),
+        ("/plan", {"project": "/etc/passwd"}, 400, "not under a scanned root"),
+        ("/report", {"under": "/"}, 400, "not under a scanned root"),
+        ("/report.html", {"grace_days": "soon"}, 400, "grace_days"),
         ("/asset", {"path": "a\x00b"}, 400, "NUL"),
     ],
 )
@@ -96,6 +159,8 @@ def test_a_token_is_required_when_set(api_with_token):
     url = f"{api_with_token.url}/health"
     assert httpx.get(url).status_code == 401
     assert httpx.get(url, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    for route in ("/plan", "/report", "/report.html"):
+        assert httpx.get(f"{api_with_token.url}{route}").status_code == 401
     ok = httpx.get(url, headers={"Authorization": f"Bearer {TOKEN}"})
     assert ok.status_code == 200 and ok.json()["assets"] > 0
     schema = httpx.get(f"{api_with_token.url}/schema/openapi.json")

@@ -24,6 +24,7 @@ ROUTES = [
     "/orphans",
     "/lineage",
     "/duplicates",
+    "/plan",
     "/report",
     "/report.html",
 ]
