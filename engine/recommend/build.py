@@ -63,26 +63,41 @@ def recommend(
     handles: int = DEFAULT_HANDLES,
     plan_file: str = "plan.json",
     now: float | None = None,
+    hashes: bool = True,
+    session: Session | None = None,
+    orphans: OrphanReport | None = None,
 ) -> Plan:
     """The savings plan for `roots` (scanned into `catalog`). `what_if` holds measured
     render what-if results to turn into render-settings lines (none are run here: they
-    take minutes); `near` adds near-duplicate groups for review."""
+    take minutes); `near` adds near-duplicate groups for review.
+
+    `hashes` records the content hash of every file a delete or dedupe would remove, for
+    `apply` to check nothing changed: it reads those files whole (terabytes of superseded
+    renders, on a real production). A plan only shown (the report) passes False: its
+    files carry no hash, and `apply` could then check only size, mtime and inode, so
+    such a plan is for reading, never for `apply`. `session` and `orphans`, from an analysis of
+    the same roots and settings just made (`production_session`), are used as they are
+    instead of reading the projects again."""
     settings = settings or Settings()
     roots = [os.path.abspath(r) for r in roots]
-    now = time.time() if now is None else now
-    session = open_session(
-        catalog,
-        roots,
-        projects=projects,
-        path_map=PathMap.parse(settings.path_map),
-        dormant_days=settings.dormant_days,
-        now=now,
-    )
-    orphans = orphans_in(
-        session,
-        grace_days=settings.grace_days,
-        unreadable_scope_depth=settings.unreadable_scope_depth,
-    )
+    if session is None:
+        now = time.time() if now is None else now
+        session = open_session(
+            catalog,
+            roots,
+            projects=projects,
+            path_map=PathMap.parse(settings.path_map),
+            dormant_days=settings.dormant_days,
+            now=now,
+        )
+    else:
+        now = session.now
+    if orphans is None:
+        orphans = orphans_in(
+            session,
+            grace_days=settings.grace_days,
+            unreadable_scope_depth=settings.unreadable_scope_depth,
+        )
     plan = Plan(
         id=uuid.uuid4().hex[:12],
         created=now,
@@ -101,7 +116,7 @@ def recommend(
     plan.problems = [
         f"{p}: could not be read; what it may use is left alone" for p in plan.unreadable_projects
     ]
-    builder = _Builder(session, settings, now)
+    builder = _Builder(session, settings, now, hashes=hashes)
     builder.host_caches()
     removals = builder.removal_sets(orphans)
     if dupes:
@@ -109,14 +124,17 @@ def recommend(
     builder.orphans(orphans)
     builder.dormant(orphans)
     builder.render_settings(what_if)
-    builder.actions += trims(session, builder.claimed, builder.need, handles, builder.read_at)
+    builder.actions += trims(
+        session, builder.claimed, builder.need, handles, builder.read_at, hashes=hashes
+    )
     builder.actions = _count_once(builder.actions)
     total = sum(e.bytes for e in session.index.under(roots))
     return finish(plan, builder.actions, total, plan_file)
 
 
 class _Builder:
-    def __init__(self, session: Session, settings: Settings, now: float):
+    def __init__(self, session: Session, settings: Settings, now: float, *, hashes: bool):
+        self.hashes = hashes
         self.session = session
         self.index = session.index
         self.settings = settings
@@ -138,7 +156,7 @@ class _Builder:
     def _files(self, entry: Entry, *, hashed: bool) -> list[PlannedFile]:
         found = []
         for path in asset_files(entry):
-            f = planned_file(path, asset=entry.path, hashed=hashed)
+            f = planned_file(path, asset=entry.path, hashed=hashed and self.hashes)
             if f is not None:
                 found.append(f)
         return found
@@ -231,7 +249,7 @@ class _Builder:
         files = []
         for k, c in zip(keep_files, copy_files, strict=True):
             kept = planned_file(k)
-            f = planned_file(c, asset=copy, hashed=True, keeper=k)
+            f = planned_file(c, asset=copy, hashed=self.hashes, keeper=k)
             if kept is None or f is None:
                 return
             if (kept.device, kept.inode) == (f.device, f.inode):
