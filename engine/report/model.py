@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import msgspec
 
+from mediaopt.engine.catalog import StatsRow
+from mediaopt.engine.model import LineageEdge
+
 
 class Table(msgspec.Struct, kw_only=True):
     columns: list[str]
@@ -12,9 +15,12 @@ class Table(msgspec.Struct, kw_only=True):
 
 
 class Figure(msgspec.Struct, kw_only=True):
-    path: str
+    path: str = ""
     """A PNG or SVG file, embedded in the HTML so the report is one file."""
     caption: str
+    chart: str | None = None
+    """Instead of a file: the name of a chart drawn from the report's data when the page
+    is written (engine/report/charts.py), so `--json` holds figures, not pictures."""
 
 
 class Section(msgspec.Struct, kw_only=True):
@@ -27,6 +33,136 @@ class Section(msgspec.Struct, kw_only=True):
     figures: list[Figure] = []
     notes: list[str] = []
     """Caveats: what could not be read, what was assumed."""
+    view: str | None = None
+    """A picture drawn from the report's data before the tables: `overview`, `plan`,
+    `treemap`, `growth`, `lineage`, `formats`."""
+    filter: bool = False
+    """Each table gets a filter box (long lists a reader searches: orphans)."""
+
+
+class CategorySaving(msgspec.Struct, kw_only=True):
+    category: str
+    """A plan category: `orphan`, `duplicate`, `near_duplicate`, `superseded`,
+    `regenerable`, `host_cache`, `dormant_project`, `render_settings`, `sequence_trim`,
+    `movie_trim`."""
+    bytes: int
+    """Bytes `mediaopt apply` would free by the category's actions."""
+    estimated: int = 0
+    """Bytes its estimate-only actions might save (a person acts on them)."""
+    actions: int
+
+
+class EvidenceLine(msgspec.Struct, kw_only=True):
+    analysis: str
+    reason: str
+    rows: list[str] = []
+    """Catalog assets it rests on, relative to the production root (first ten)."""
+
+
+class TopAction(msgspec.Struct, kw_only=True):
+    """One line of the savings plan as the report shows it, with its evidence."""
+
+    id: str
+    title: str
+    category: str
+    kind: str
+    risk: str
+    bytes: int
+    estimate_only: bool = False
+    files: int
+    evidence: list[EvidenceLine] = []
+    command: str = ""
+
+
+class SavingsPlan(msgspec.Struct, kw_only=True):
+    """The plan `mediaopt recommend` makes for the same roots, summed per category."""
+
+    reclaimable: int
+    estimated: int
+    by_category: list[CategorySaving]
+    """Largest first."""
+    actions: list[TopAction]
+    """The top-ranked actions (the report shows these; `recommend` lists them all)."""
+    total_actions: int
+    problems: list[str] = []
+
+
+class TreeNode(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """A folder, an asset or the rest of a folder in the storage tree."""
+
+    name: str
+    path: str
+    """Relative to the production root."""
+    bytes: int
+    files: int
+    kind: str
+    """`folder`, `other` (the children past the cap, summed) or the asset's kind."""
+    category: str | None = None
+    """The plan category of the action that touches this asset, if any."""
+    children: list[TreeNode] = []
+
+
+class GrowthPoint(msgspec.Struct, kw_only=True, frozen=True):
+    start: float
+    """Start of the period (Unix seconds)."""
+    added: int
+    """Bytes of assets last modified in the period."""
+    total: int
+    """Bytes of the project's assets modified by the end of the period."""
+
+
+class ProjectGrowth(msgspec.Struct, kw_only=True):
+    project: str
+    """A project folder (first level under a root), relative to the production root."""
+    bytes: int
+    files: int
+    first: float
+    last: float
+    points: list[GrowthPoint]
+
+
+class ProjectActivity(msgspec.Struct, kw_only=True):
+    """One project of the analysis on the activity chart."""
+
+    name: str
+    path: str
+    kind: str
+    first: float | None
+    last: float | None
+    status: str
+    """`active` or `dormant`, as the projects analysis decided."""
+    bytes: int
+
+
+class Formats(msgspec.Struct, kw_only=True):
+    """What is in the library: assets and bytes by codec, container, resolution, bit depth."""
+
+    codec: list[StatsRow]
+    container: list[StatsRow]
+    resolution: list[StatsRow]
+    bit_depth: list[StatsRow]
+
+
+class StorageData(msgspec.Struct, kw_only=True):
+    """What the report's pictures are drawn from: the production record's figures plus
+    the plan, the storage tree, growth, activity and formats from the catalog."""
+
+    base: str
+    """The production root every path in the report is relative to."""
+    bytes: int
+    files: int
+    plan: SavingsPlan
+    tree: TreeNode
+    growth: list[ProjectGrowth]
+    growth_period: str
+    """`day` or `month`: the growth chart's bucket."""
+    activity: list[ProjectActivity]
+    dormant_days: float
+    formats: Formats
+    project_folders: list[str]
+    """Project folders, relative: the lineage graph's choices."""
+    lineage: list[LineageEdge] = []
+    """The lineage edges with paths relative to `base`, for the graph."""
 
 
 class Report(msgspec.Struct, kw_only=True):
@@ -34,3 +170,5 @@ class Report(msgspec.Struct, kw_only=True):
     generated: str
     catalog: str
     sections: list[Section]
+    data: StorageData | None = None
+    """The figures the charts, the treemap and the overview are drawn from."""
