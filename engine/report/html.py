@@ -96,7 +96,18 @@ def _section(index: int, section: Section, report: Report, charts: Charts | None
     return "\n".join(out)
 
 
+MAX_ROWS = 2000
+"""Rows a table shows: a library with tens of thousands of orphans would otherwise make a
+page too heavy to open; the rows kept are the first (largest first where the analysis
+sorts so), and `--json` has them all."""
+
+
 def _table(table: Table, ident: str = "", filtered: bool = False) -> str:
+    if len(table.rows) > MAX_ROWS:
+        note = f" (first {MAX_ROWS:,} of {len(table.rows):,} rows; --json lists all)"
+        table = msgspec.structs.replace(
+            table, rows=table.rows[:MAX_ROWS], caption=(table.caption or "") + note
+        )
     numeric = [_numeric_column(table, i) for i in range(len(table.columns))]
     paths = [_path_column(table, i) for i in range(len(table.columns))]
     head = "".join(
