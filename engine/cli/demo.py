@@ -77,9 +77,11 @@ def run(args: argparse.Namespace) -> int:
         _, report = storage_report(
             record, catalog, plan, base / "report.html", title="mediaopt demo production"
         )
-    console.print(f"\nHTML report: {report}", highlight=False)
+    console.print()
     console.print(f"Try: mediaopt report --catalog {catalog_path} -o report.html", highlight=False)
     console.print(f"Try: mediaopt find --catalog {catalog_path} --kind sequence", highlight=False)
+    # Last, so it is what a person sees when the demo ends.
+    console.print(f"HTML report: {report}", highlight=False, soft_wrap=True)
     return 0
 
 

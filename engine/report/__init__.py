@@ -80,6 +80,8 @@ def storage_report(
     same roots. Duplicate groups get comparison pictures when the analysis made none."""
     import tempfile
 
+    import msgspec
+
     from mediaopt.engine.report.charts import draw_charts
     from mediaopt.engine.report.data import storage_data
 
@@ -87,8 +89,10 @@ def storage_report(
     with tempfile.TemporaryDirectory(prefix="mediaopt-report-") as scratch:
         if not record.options.pictures and record.duplicates.groups:
             record = _with_pictures(record, scratch)
-        report = production_report(record, title=title, data=data)
         charts = draw_charts(record, data)
+        if charts.problems:
+            record = msgspec.structs.replace(record, problems=record.problems + charts.problems)
+        report = production_report(record, title=title, data=data)
         try:
             written = write_html(report, path, charts)
             if png_dir is not None:
@@ -111,7 +115,7 @@ def _with_pictures(record: ProductionRecord, folder: str) -> ProductionRecord:
     try:
         write_contact_sheets(shown, Path(folder) / "comparisons")
     except Exception as exc:  # a picture that cannot be made must not lose the report
-        record.problems.append(f"report: comparison pictures: {type(exc).__name__}: {exc}")
-        return record
+        problem = f"report: comparison pictures: {type(exc).__name__}: {exc}"
+        return msgspec.structs.replace(record, problems=[*record.problems, problem])
     options = msgspec.structs.replace(record.options, pictures=folder)
     return msgspec.structs.replace(record, options=options)

@@ -31,19 +31,27 @@ WIDTH = 9.0
 """Inches at 100 dpi: fits a laptop-width column (1100 px page)."""
 
 
+class _Empty(ValueError):
+    """The data holds nothing for this chart."""
+
+
 class Charts:
     """Named charts: each drawn once, then written as SVG text or PNG files."""
 
     def __init__(self) -> None:
         self._figures: dict[str, Any] = {}
+        self.problems: list[str] = []
+        """Charts that could not be drawn, each with the reason; the page goes without."""
 
     def add(self, name: str, draw: Callable[[], Any]) -> None:
         try:
             figure = draw()
-        except ValueError:
-            figure = None  # nothing to draw: the page says so in words instead
-        if figure is not None:
-            self._figures[name] = figure
+        except _Empty:
+            return  # nothing to draw: the section says so in words
+        except Exception as exc:  # one chart must not cost the whole report
+            self.problems.append(f"report: chart {name}: {type(exc).__name__}: {exc}")
+            return
+        self._figures[name] = figure
 
     def names(self) -> list[str]:
         return list(self._figures)
@@ -119,7 +127,7 @@ def _dates(seconds: list[float]) -> list[datetime.datetime]:
 def savings(plan: SavingsPlan):
     rows = [c for c in plan.by_category if c.bytes or c.estimated][::-1]
     if not rows:
-        raise ValueError("no savings")
+        raise _Empty("no savings")
     fig, ax = _figure(0.35 * len(rows) + 1.0)
     labels = [c.category.replace("_", " ") for c in rows]
     ax.barh(labels, [c.bytes for c in rows], color=PALETTE[0], label="apply frees")
@@ -140,11 +148,13 @@ def savings(plan: SavingsPlan):
 def growth(projects: list[ProjectGrowth], period: str):
     shown = [p for p in projects if p.points][: len(PALETTE)]
     if not shown:
-        raise ValueError("no growth")
+        raise _Empty("no growth")
     fig, ax = _figure(3.4)
+    end = max(p.last for p in shown)
     for colour, project in zip(PALETTE, shown, strict=False):
-        xs = _dates([p.start for p in project.points])
-        ys = [p.total for p in project.points]
+        # Held flat to the latest change anywhere: a dormant project's bytes are still there.
+        xs = _dates([p.start for p in project.points] + [end])
+        ys = [p.total for p in project.points] + [project.points[-1].total]
         ax.step(xs, ys, where="post", color=colour, label=project.project, linewidth=1.6)
         ax.plot(xs[-1:], ys[-1:], "o", color=colour, markersize=4)
     _bytes_axis(ax.yaxis)
@@ -160,7 +170,7 @@ def activity(projects: list[ProjectActivity], dormant_days: float):
 
     rows = [p for p in projects if p.last is not None][:40]
     if not rows:
-        raise ValueError("no activity")
+        raise _Empty("no activity")
     rows.sort(key=lambda p: (p.first or p.last or 0, p.path), reverse=True)
     span = max(p.last or 0 for p in rows) - min(p.first or p.last or 0 for p in rows)
     shortest = max(span / 86400 / 120, 0.5)  # days: a project of one day still shows
@@ -198,7 +208,7 @@ def formats(data: Formats):
         ("bit depth", data.bit_depth),
     ]
     if not any(rows for _, rows in panels):
-        raise ValueError("no formats")
+        raise _Empty("no formats")
     _figure(0.1)  # the style
     plt.close()
     height = max(len(rows) for _, rows in panels) * 0.22 + 1.0
@@ -218,7 +228,7 @@ def formats(data: Formats):
 def render_settings(analysis: RenderAnalysis):
     groups = analysis.groups[:20][::-1]
     if not groups:
-        raise ValueError("no renders")
+        raise _Empty("no renders")
     fig, ax = _figure(0.3 * len(groups) + 1.0)
     labels = [
         f"{g.format} {g.compression} {g.pixel_type} {g.channels}ch {g.resolution}" for g in groups
@@ -234,15 +244,24 @@ def render_settings(analysis: RenderAnalysis):
 def what_if_front(recommendation: Recommendation):
     candidates = [c for c in recommendation.candidates if c.estimated_bytes]
     if not candidates:
-        raise ValueError("no candidates")
+        raise _Empty("no candidates")
     fig, ax = _figure(3.4)
     ceiling = max((c.psnr_db or 0) for c in candidates) + 6 or 60.0
-    for c in candidates:
-        quality = ceiling if c.lossless else (c.psnr_db or 0)
-        colour = PALETTE[2] if c.acceptable else PALETTE[3]
-        ax.plot(c.estimated_bytes, quality, "o", color=colour)
-        ax.annotate(c.name, (c.estimated_bytes, quality), fontsize=7, xytext=(4, 3),
-                    textcoords="offset points")  # fmt: skip
+    points = sorted(
+        (c.estimated_bytes, ceiling if c.lossless else (c.psnr_db or 0), c) for c in candidates
+    )
+    for size, quality, c in points:
+        ax.plot(size, quality, "o", color=PALETTE[2] if c.acceptable else PALETTE[3])
+    # The front: each candidate no smaller one beats on quality. Only these are named, so
+    # the labels of a dozen candidates do not pile up where sizes are alike.
+    front, best = [], -1.0
+    for size, quality, c in points:
+        if quality > best:
+            front.append((size, quality, c))
+            best = quality
+    ax.plot([f[0] for f in front], [f[1] for f in front], color="#8a96a3", linewidth=1, zorder=0)
+    for size, quality, c in front:
+        ax.annotate(c.name, (size, quality), fontsize=7, xytext=(4, 3), textcoords="offset points")
     _bytes_axis(ax.xaxis)
     ax.set_xlabel("estimated size of the whole sequence")
     ax.set_ylabel("PSNR dB (top: lossless)")
@@ -257,7 +276,7 @@ def what_if_front(recommendation: Recommendation):
 def bandwidth_curve(need: NeedReport, check: CheckReport | None):
     timeline = need.timeline
     if timeline is None or not timeline.segments:
-        raise ValueError("no curve")
+        raise _Empty("no curve")
     fig, ax = _figure(3.0)
     xs, ys = [], []
     for s in timeline.segments:

@@ -283,9 +283,9 @@
       Object.keys(pos).forEach(function (n) {
         var g = el("g", { "class": "lineage-node" }, svg);
         el("rect", { x: pos[n].x, y: pos[n].y, width: nodeW, height: 22, rx: 4 }, g);
-        var name = n.split("/").pop();
+        var name = n.split("/").slice(-2).join("/");  // the folder tells copies apart
         var text = el("text", { x: pos[n].x + 6, y: pos[n].y + 15 }, g);
-        text.textContent = name.length > 34 ? name.slice(0, 33) + "…" : name;
+        text.textContent = name.length > 34 ? "…" + name.slice(-33) : name;
         el("title", {}, g).textContent = n;
       });
     }
