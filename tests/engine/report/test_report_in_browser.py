@@ -165,6 +165,34 @@ def test_overview_numbers_are_the_records(page, built):
     assert {"duplicate", "host_cache", "near_duplicate", "render_settings"} <= set(shown)
 
 
+def test_tree_growth_activity_and_formats_agree_with_the_record(page, built):
+    record = built.record
+    # The treemap and the growth table walk the catalog themselves: they must find the
+    # bytes the analysis counted, no more, no less.
+    assert built.report.data.tree.bytes == record.catalog.bytes
+    crumbs = page.page.inner_text("#treemap-path")
+    assert crumbs.endswith(human_bytes(record.catalog.bytes))
+    sizes = page.page.locator("#growth-table tbody tr td:nth-child(2)")
+    assert sum(int(v) for v in sizes.evaluate_all("cells => cells.map(c => c.dataset.v)")) == (
+        record.catalog.bytes
+    )
+    folders = page.page.locator("#growth-table tbody tr td:nth-child(1)").all_inner_texts()
+    assert {"feature/show", "feature/old_promo", "commercial/show"} <= set(folders)
+
+    gantt = page.page.locator("figure[data-chart=activity] svg").text_content()
+    for project in record.projects.projects:
+        assert f"{project.name} ({project.kind})" in gantt
+    assert "dormant" in gantt and any(p.status == "dormant" for p in record.projects.projects)
+
+    codecs = page.page.locator(
+        "section#sec-formats div.table:has(h4.caption:text-is('By codec')) tbody tr"
+    )
+    shown = [r.locator("td").all_inner_texts() for r in codecs.all()]
+    expected = record.catalog.by_codec
+    assert [row[0] for row in shown][:5] == [r.key for r in expected][:5]
+    assert [row[2] for row in shown][:5] == [human_bytes(r.bytes) for r in expected][:5]
+
+
 def test_each_top_action_opens_its_evidence(page, built):
     first = built.plan.actions[0]
     evidence = page.page.locator(f"details#action-{first.id}")
