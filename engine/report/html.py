@@ -25,7 +25,10 @@ _STATIC = Path(__file__).parent / "static"
 def render_html(report: Report, charts: Charts | None = None) -> str:
     """The page: `charts` (drawn from the same record, engine/report/charts.py) are
     inlined as SVG where a section's figure names them."""
-    base = report.data.base.rstrip("/") + "/" if report.data else _common_folder(report)
+    base = _common_folder(report)
+    if report.data is not None:
+        # Roots on different mounts have only `/` in common: then the paths stay whole.
+        base = report.data.base.rstrip("/") + "/" if report.data.base.count("/") > 1 else None
     if base:
         report = _relative_to(report, base)
     parts = [
