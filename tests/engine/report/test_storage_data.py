@@ -77,8 +77,10 @@ def test_growth_follows_modification_dates_per_project_folder(scanned):
     growth = {g.project: g for g in data.growth}
     assert set(growth) == {"sound", "vfx", "."}
     sound = growth["sound"]
-    assert sound.points[-1].total == sound.bytes == sum(
-        p.stat().st_size for p in (root / "sound").glob("*.wav")
+    assert (
+        sound.points[-1].total
+        == sound.bytes
+        == sum(p.stat().st_size for p in (root / "sound").glob("*.wav"))
     )
     assert len(sound.points) == 1  # every take was written the same day
     assert growth["vfx"].first > sound.last
