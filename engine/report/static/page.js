@@ -200,8 +200,17 @@
       return text.length > chars ? text.slice(0, Math.max(chars - 1, 1)) + "…" : text;
     }
 
+    function legends() {
+      var byCategory = colourBy && colourBy.value === "category";
+      var kinds = document.getElementById("legend-kind");
+      var categories = document.getElementById("legend-category");
+      if (kinds) kinds.hidden = byCategory;
+      if (categories) categories.hidden = !byCategory;
+    }
+
     function render() {
       var node = stack[stack.length - 1];
+      legends();
       while (svg.firstChild) svg.removeChild(svg.firstChild);
       var w = Math.max(box.clientWidth, 300), h = Math.round(Math.min(Math.max(w * 0.55, 320), 620));
       svg.setAttribute("viewBox", "0 0 " + w + " " + h);

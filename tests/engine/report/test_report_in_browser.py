@@ -288,7 +288,9 @@ def test_treemap_zooms_into_a_folder_and_back(page, built):
     assert svg.get_attribute("data-root") == "."
     assert page.page.locator("#treemap svg rect").count() == boxes_before
 
+    assert page.page.is_visible("#legend-kind") and not page.page.is_visible("#legend-category")
     page.page.select_option("#treemap-colour", "category")
+    assert page.page.is_visible("#legend-category") and not page.page.is_visible("#legend-kind")
     coloured = page.page.evaluate(
         "[...document.querySelectorAll('#treemap g:not([data-kind=folder]) > rect')]"
         ".filter(r => r.getAttribute('fill') !== '#d5dbe1').length"
