@@ -77,7 +77,9 @@ def storage_report(
 ) -> tuple[Report, Path]:
     """The whole report of a production, written to `path` as one HTML file, with its
     charts as PNG files in `png_dir` when given. `plan` is what `recommend` makes for the
-    same roots. Duplicate groups get comparison pictures when the analysis made none."""
+    same roots. Duplicate groups get comparison pictures when the analysis made none;
+    those files live only while the page is written (the page holds them), so render the
+    returned Report again with `render_html` only where the analysis kept its pictures."""
     import tempfile
 
     import msgspec
