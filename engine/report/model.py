@@ -50,11 +50,14 @@ class CategorySaving(msgspec.Struct, kw_only=True):
     estimated: int = 0
     """Bytes its estimate-only actions might save (a person acts on them)."""
     actions: int
+    """Lines of the plan in the category."""
 
 
 class EvidenceLine(msgspec.Struct, kw_only=True):
     analysis: str
+    """Which analysis found it (`orphans`, `dedup`, `host caches`, `render what-if` ...)."""
     reason: str
+    """In a person's words, paths relative to the production root."""
     rows: list[str] = []
     """Catalog assets it rests on, relative to the production root (first ten)."""
 
@@ -63,28 +66,36 @@ class TopAction(msgspec.Struct, kw_only=True):
     """One line of the savings plan as the report shows it, with its evidence."""
 
     id: str
+    """As in the plan: `A001` ...; `mediaopt apply --only` takes it."""
     title: str
     category: str
     kind: str
+    """`archive`, `delete`, `dedupe`, `review`, `render_settings` or `estimate`."""
     risk: str
     bytes: int
+    """Bytes it frees (or, estimate only, might save)."""
     estimate_only: bool = False
     files: int
+    """Files it touches."""
     evidence: list[EvidenceLine] = []
     command: str = ""
+    """The command that carries it out."""
 
 
 class SavingsPlan(msgspec.Struct, kw_only=True):
     """The plan `mediaopt recommend` makes for the same roots, summed per category."""
 
     reclaimable: int
+    """Bytes `mediaopt apply` would free with the whole plan."""
     estimated: int
+    """Bytes the estimate-only lines might save besides."""
     by_category: list[CategorySaving]
     """Largest first."""
     actions: list[TopAction]
     """The top-ranked actions (the report shows these; `recommend` lists them all)."""
     total_actions: int
     problems: list[str] = []
+    """What the plan could not read (its projects), so left alone."""
 
 
 class TreeNode(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -95,11 +106,13 @@ class TreeNode(msgspec.Struct, kw_only=True, omit_defaults=True):
     """Relative to the production root."""
     bytes: int
     files: int
+    """Assets under it (an image sequence counts once)."""
     kind: str
     """`folder`, `other` (the children past the cap, summed) or the asset's kind."""
     category: str | None = None
     """The plan category of the action that touches this asset, if any."""
     children: list[TreeNode] = []
+    """Largest first; empty for an asset, and for a folder past the tree's box budget."""
 
 
 class GrowthPoint(msgspec.Struct, kw_only=True, frozen=True):
@@ -117,8 +130,11 @@ class ProjectGrowth(msgspec.Struct, kw_only=True):
     bytes: int
     files: int
     first: float
+    """Earliest modification time of its assets (Unix seconds)."""
     last: float
+    """Latest modification time of its assets (Unix seconds)."""
     points: list[GrowthPoint]
+    """One per period in which something was last modified, oldest first."""
 
 
 class ProjectActivity(msgspec.Struct, kw_only=True):
@@ -126,18 +142,24 @@ class ProjectActivity(msgspec.Struct, kw_only=True):
 
     name: str
     path: str
+    """The project file (or folder), relative to the production root."""
     kind: str
+    """The reader that read it (`otio`, `nuke`, `premiere` ...) or `folder`."""
     first: float | None
+    """Earliest modification time of its assets (Unix seconds)."""
     last: float | None
+    """Its last activity: the latest change to the project file or its assets."""
     status: str
-    """`active` or `dormant`, as the projects analysis decided."""
+    """`active`, `dormant` (as the projects analysis decided) or `unreadable`."""
     bytes: int
+    """Bytes of the cataloged assets it references."""
 
 
 class Formats(msgspec.Struct, kw_only=True):
     """What is in the library: assets and bytes by codec, container, resolution, bit depth."""
 
     codec: list[StatsRow]
+    """Largest first; past the twelfth, the rest summed as `other (N)`, as in each list."""
     container: list[StatsRow]
     resolution: list[StatsRow]
     bit_depth: list[StatsRow]
@@ -150,7 +172,9 @@ class StorageData(msgspec.Struct, kw_only=True):
     base: str
     """The production root every path in the report is relative to."""
     bytes: int
+    """Bytes of every cataloged asset under the roots."""
     files: int
+    """Assets under the roots (an image sequence counts once)."""
     plan: SavingsPlan
     tree: TreeNode
     growth: list[ProjectGrowth]
@@ -158,6 +182,7 @@ class StorageData(msgspec.Struct, kw_only=True):
     """`day` or `month`: the growth chart's bucket."""
     activity: list[ProjectActivity]
     dormant_days: float
+    """Days without a change after which a project is dormant."""
     formats: Formats
     project_folders: list[str]
     """Project folders, relative: the lineage graph's choices."""
