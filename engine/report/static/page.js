@@ -242,6 +242,8 @@
     conform: "#54a24b"
   };
 
+  var LINEAGE_ALL = 150;
+
   function setupLineage() {
     var select = document.getElementById("lineage-project");
     var box = document.getElementById("lineage-graph");
@@ -299,6 +301,10 @@
       });
     }
     select.addEventListener("change", render);
+    // Hundreds of links in one graph read as a wall: start on the largest project then.
+    if (DATA.lineage.edges.length > LINEAGE_ALL && select.options.length > 1) {
+      select.selectedIndex = 1;
+    }
     render();
   }
 
