@@ -14,6 +14,7 @@ import msgspec
 
 from mediaopt.engine.catalog import Catalog, StatsRow
 from mediaopt.engine.model import Plan
+from mediaopt.engine.production.analyse import stats_under
 from mediaopt.engine.production.record import ProductionRecord
 from mediaopt.engine.report.model import (
     CategorySaving,
@@ -72,9 +73,9 @@ def storage_data(record: ProductionRecord, catalog: Catalog, plan: Plan) -> Stor
         dormant_days=record.projects.dormant_days,
         formats=Formats(
             codec=_top(record.catalog.by_codec),
-            container=_top(_merged(catalog, "container", record.roots)),
+            container=_top(stats_under(catalog, "container", record.roots)),
             resolution=_top(record.catalog.by_resolution),
-            bit_depth=_top(_merged(catalog, "bit_depth", record.roots)),
+            bit_depth=_top(stats_under(catalog, "bit_depth", record.roots)),
         ),
         project_folders=[g.project for g in growth],
         lineage=[
@@ -311,16 +312,6 @@ def _growth(g: _Growth, period: str) -> ProjectGrowth:
     return ProjectGrowth(
         project=g.project, bytes=g.bytes, files=g.files, first=g.first, last=g.last, points=points
     )
-
-
-def _merged(catalog: Catalog, by: str, roots: list[str]) -> list[StatsRow]:
-    totals: dict[str, list[int]] = {}
-    for root in roots:
-        for row in catalog.stats(by, under=root):
-            files, nbytes = totals.setdefault(row.key, [0, 0])
-            totals[row.key] = [files + row.files, nbytes + row.bytes]
-    rows = [StatsRow(key=k, files=f, bytes=b) for k, (f, b) in totals.items()]
-    return sorted(rows, key=lambda r: (-r.bytes, r.key))
 
 
 def _top(rows: list[StatsRow]) -> list[StatsRow]:
