@@ -33,6 +33,8 @@ setup(
         "mediaopt": ["py.typed"],
         # OTIO reads the media linker's manifest from the installed package.
         "mediaopt.engine.production.otio_linker": ["plugin_manifest.json"],
+        # The report inlines its script and style into every page it writes.
+        "mediaopt.engine.report": ["static/*.js", "static/*.css"],
     },
     include_package_data=True,
 )

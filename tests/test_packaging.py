@@ -48,3 +48,10 @@ def test_console_script_runs():
         check=True,
     )
     assert "scan" in result.stdout and "demo" in result.stdout
+
+
+def test_wheel_holds_the_reports_script_and_style(wheel):
+    # Every report inlines these; an installed mediaopt without them writes no page.
+    names = set(wheel.namelist())
+    for source in (ROOT / "engine" / "report" / "static").iterdir():
+        assert f"mediaopt/engine/report/static/{source.name}" in names, source.name

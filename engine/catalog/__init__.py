@@ -292,6 +292,8 @@ class Catalog(RawReads):
             "folder": "dir",
             "extension": "coalesce(extension, '(none)')",
             "status": "status",
+            "container": "coalesce(format, '(none)')",
+            "bit_depth": "coalesce(bit_depth || '-bit', '(none)')",
         }
         if by not in keys:
             raise ValueError(f"cannot group by {by!r}; choose one of {', '.join(keys)}")
@@ -307,6 +309,14 @@ class Catalog(RawReads):
             StatsRow(key=str(k), files=int(n), bytes=int(b or 0))
             for k, n, b in self.conn.execute(sql, args)
         ]
+
+    def sizes_under(self, root: str) -> Iterator[tuple[str, str, int, float]]:
+        """(path, kind, bytes, mtime) of every asset under `root`, without decoding the
+        records: what a storage tree and a growth curve need, streamed."""
+        lo, hi = prefix_range(os.path.abspath(root))
+        yield from self.conn.execute(
+            "SELECT path, kind, bytes, mtime FROM assets WHERE path >= ? AND path < ?", (lo, hi)
+        )
 
     def by_name(self, name: str) -> Iterator[Asset]:
         """Assets whose file name is `name` (case-insensitive), in any folder: what a moved

@@ -18,7 +18,7 @@ from mediaopt.engine.cli.output import BarProgress, console, human_bytes, intera
 
 if TYPE_CHECKING:
     from mediaopt.engine.catalog import Catalog
-    from mediaopt.engine.model import ScanSummary
+    from mediaopt.engine.model import Plan, ScanSummary
     from mediaopt.engine.production.record import ProductionRecord
 
 
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from mediaopt.engine.production.analyse import analyse
     from mediaopt.engine.production.record import AnalysisOptions
     from mediaopt.engine.refs.config import Settings
-    from mediaopt.engine.report import production_report, write_html
+    from mediaopt.engine.report import storage_report
 
     base = Path(args.dir or tempfile.mkdtemp(prefix="mediaopt-demo-")).resolve()
     root = base / "production"
@@ -72,14 +72,16 @@ def run(args: argparse.Namespace) -> int:
                 pictures=str(base),
             ),
         )
-        _plan(catalog, demo.roots, demo.feature.maps, base)
-    show_record(record)
-    report = write_html(
-        production_report(record, title="mediaopt demo production"), base / "report.html"
-    )
-    console.print(f"\nHTML report: {report}", highlight=False)
+        show_record(record)
+        plan = _plan(catalog, demo.roots, demo.feature.maps, base, record)
+        _, report = storage_report(
+            record, catalog, plan, base / "report.html", title="mediaopt demo production"
+        )
+    console.print()
     console.print(f"Try: mediaopt report --catalog {catalog_path} -o report.html", highlight=False)
     console.print(f"Try: mediaopt find --catalog {catalog_path} --kind sequence", highlight=False)
+    # Last, so it is what a person sees when the demo ends.
+    console.print(f"HTML report: {report}", highlight=False, soft_wrap=True)
     return 0
 
 
@@ -117,8 +119,11 @@ def show_record(record: ProductionRecord) -> None:
             console.print(f"  {problem}", highlight=False, markup=False)
 
 
-def _plan(catalog: Catalog, roots: list[str], maps: list[str], base: Path) -> None:
-    """The savings plan over the production, written to plan.json and run as a dry run."""
+def _plan(
+    catalog: Catalog, roots: list[str], maps: list[str], base: Path, record: ProductionRecord
+) -> Plan:
+    """The savings plan over the production, written to plan.json and run as a dry run;
+    the report shows it too."""
     from mediaopt.engine.actions import apply_plan
     from mediaopt.engine.cli.apply import show_apply
     from mediaopt.engine.cli.recommend import show_plan, write_plan
@@ -127,7 +132,10 @@ def _plan(catalog: Catalog, roots: list[str], maps: list[str], base: Path) -> No
 
     settings = Settings(path_map=maps, unreadable_scope_depth=1)
     plan_path, archive = base / "plan.json", base / "archive"
-    plan = recommend(catalog, roots, settings=settings, plan_file=str(plan_path))
+    what_if = [record.render_what_if] if record.render_what_if is not None else []
+    plan = recommend(
+        catalog, roots, settings=settings, plan_file=str(plan_path), what_if=what_if, near=True
+    )
     write_plan(plan, plan_path)
     console.print("\n[bold]Savings plan[/bold]", markup=True)
     show_plan(plan)
@@ -145,6 +153,7 @@ def _plan(catalog: Catalog, roots: list[str], maps: list[str], base: Path) -> No
         f"--archive-root {archive} --confirm-destructive --hardlink",
         highlight=False,
     )
+    return plan
 
 
 def _show_problems(summary: ScanSummary) -> None:

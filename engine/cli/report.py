@@ -1,6 +1,8 @@
-"""mediaopt report [--root R ...] -o FILE: a self-contained HTML report of a production:
-catalog, projects, orphans, lineage, duplicates, render storage, bandwidth and every
-problem, from the same record `mediaopt analyse --json` prints.
+"""mediaopt report [--root R ...] -o FILE [--png-dir DIR]: one self-contained HTML page
+of a production: an overview with the savings plan first, then the storage treemap,
+growth and activity, orphans, duplicates, render storage, bandwidth, lineage and formats,
+from the same record `mediaopt analyse --json` prints and the plan `mediaopt recommend`
+makes. Paths are shown relative to the production root.
 
 With no --root, the roots the catalog scanned are reported (never `/`)."""
 
@@ -16,6 +18,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="write an HTML report of a production", description=__doc__)
     p.add_argument("-o", "--output", default="mediaopt-report.html", metavar="FILE")
     p.add_argument(
+        "--png-dir", metavar="DIR", help="also write each chart as a PNG file (slides, e-mail)"
+    )
+    p.add_argument(
         "--under", metavar="PATH", help="the same as --root PATH (kept for older scripts)"
     )
     p.add_argument("--title", default="Storage report")
@@ -25,15 +30,32 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mediaopt.engine.report import production_report, write_html
+    from mediaopt.engine.cli.output import open_catalog
+    from mediaopt.engine.cli.project_options import settings_from
+    from mediaopt.engine.recommend import recommend
+    from mediaopt.engine.report import production_report, storage_report
+    from mediaopt.engine.report.data import storage_data
 
     if args.under:
         args.roots = [*args.roots, args.under]
     record = analyse_from(args)
-    report = production_report(record, title=args.title)
-    if args.json:
-        print_json(report)
-        return exit_status(record)
-    path = write_html(report, args.output)
+    with open_catalog(args) as catalog:
+        plan = recommend(
+            catalog,
+            record.roots,
+            settings=settings_from(args),
+            projects=args.project or None,
+            what_if=[record.render_what_if] if record.render_what_if else [],
+            near=args.near,
+        )
+        if args.json:
+            data = storage_data(record, catalog, plan)
+            print_json(production_report(record, title=args.title, data=data))
+            return exit_status(record)
+        _, path = storage_report(
+            record, catalog, plan, args.output, title=args.title, png_dir=args.png_dir
+        )
     console.print(f"report: {path}", highlight=False, markup=False)
+    if args.png_dir:
+        console.print(f"charts: {args.png_dir}", highlight=False, markup=False)
     return exit_status(record)

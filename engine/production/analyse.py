@@ -113,7 +113,7 @@ def outermost(roots: list[str]) -> list[str]:
 
 
 def summarise_catalog(catalog: Catalog, roots: list[str]) -> CatalogSummary:
-    by_kind = _merged(catalog, "kind", roots)
+    by_kind = stats_under(catalog, "kind", roots)
     largest = sorted(
         (
             a
@@ -132,8 +132,8 @@ def summarise_catalog(catalog: Catalog, roots: list[str]) -> CatalogSummary:
         bytes=sum(r.bytes for r in by_kind),
         sequences=sum(r.files for r in by_kind if r.key == str(AssetKind.SEQUENCE)),
         by_kind=by_kind,
-        by_codec=_merged(catalog, "codec", roots),
-        by_resolution=_merged(catalog, "resolution", roots),
+        by_codec=stats_under(catalog, "codec", roots),
+        by_resolution=stats_under(catalog, "resolution", roots),
         largest=[
             LargeAsset(path=a.path, kind=str(a.kind), format=a.format, bytes=a.bytes)
             for a in largest
@@ -169,7 +169,8 @@ def _attempt(part: str, problems: list[str], fallback: T, run: Callable[..., T],
         return fallback
 
 
-def _merged(catalog: Catalog, by: str, roots: list[str]) -> list[StatsRow]:
+def stats_under(catalog: Catalog, by: str, roots: list[str]) -> list[StatsRow]:
+    """`catalog.stats(by)` over several roots, merged: largest first."""
     totals: dict[str, list[int]] = {}
     for root in roots:
         for row in catalog.stats(by, under=root):

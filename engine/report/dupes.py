@@ -8,7 +8,7 @@ from mediaopt.engine.model import DupesReport
 from mediaopt.engine.report.model import Figure, Section, Table
 from mediaopt.engine.units import human_bytes
 
-_MAX_PICTURES = 6
+MAX_PICTURES = 6
 """Pictures are inlined in the HTML; a handful shows the idea without a huge file."""
 
 
@@ -25,7 +25,7 @@ def dupes_section(report: DupesReport, pictures: list[str] | None = None) -> Sec
     ]
     figures = [
         Figure(path=p, caption=f"Comparison: {Path(p).stem}")
-        for p in (pictures or [])[:_MAX_PICTURES]
+        for p in (pictures or [])[:MAX_PICTURES]
         if Path(p).exists()
     ]
     return Section(

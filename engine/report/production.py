@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from mediaopt.engine.catalog import StatsRow
 from mediaopt.engine.model import LineageReport, OrphanReport, ProjectsReport
 from mediaopt.engine.production.record import ProductionRecord
-from mediaopt.engine.report.model import Section, Table
+from mediaopt.engine.report.model import Figure, Section, StorageData, Table
 from mediaopt.engine.units import human_bytes
 
 
@@ -116,20 +117,47 @@ def _day(seconds: float | None) -> str:
     return datetime.datetime.fromtimestamp(seconds).date().isoformat()
 
 
-def record_sections(record: ProductionRecord) -> list[Section]:
+def record_sections(record: ProductionRecord, data: StorageData | None = None) -> list[Section]:
     """The sections after the catalog's, one per part of the record, each present even
-    when it found nothing (a reader sees that it was looked for)."""
-    from mediaopt.engine.report.bandwidth import bandwidth_section, need_section
+    when it found nothing (a reader sees that it was looked for). With the report's data,
+    the overview and the pictures come first, in the order a producer reads them."""
     from mediaopt.engine.report.dupes import dupes_section
-    from mediaopt.engine.report.render import render_section
 
     pictures = _pictures(record)
-    sections = [
-        projects_section(record.projects),
-        orphans_section(record.orphans),
-        lineage_section(record.lineage),
+    if data is None:
+        return [
+            projects_section(record.projects),
+            orphans_section(record.orphans),
+            lineage_section(record.lineage),
+            dupes_section(record.duplicates, pictures),
+            *_render_sections(record),
+            *_bandwidth_sections(record),
+            problems_section(record.problems),
+        ]
+    orphans = orphans_section(record.orphans)
+    orphans.filter = True
+    orphans.title = "Orphans and uncertain files"
+    lineage = lineage_section(record.lineage)
+    lineage.view = "lineage"
+    return [
+        overview_section(data),
+        plan_section(data),
+        treemap_section(data),
+        growth_section(data),
+        orphans,
         dupes_section(record.duplicates, pictures),
+        *_render_sections(record, charts=True),
+        *_bandwidth_sections(record, charts=True),
+        lineage,
+        formats_section(data),
+        projects_section(record.projects),
     ]
+
+
+def _render_sections(record: ProductionRecord, charts: bool = False) -> list[Section]:
+    from mediaopt.engine.report.render import render_section
+
+    sections = []
     renders = [r for r in record.render if r.renders] or record.render[:1]
     for analysis in renders:
         what_if = record.render_what_if
@@ -140,17 +168,110 @@ def record_sections(record: ProductionRecord) -> list[Section]:
         section = render_section(analysis, what_if)
         if len(renders) > 1:
             section.title = f"Render storage: {analysis.under}"
+        if charts:
+            index = record.render.index(analysis)
+            section.figures.append(
+                Figure(chart=f"render-{index}", caption="Bytes per frame by setting")
+            )
+            if what_if is not None:
+                section.figures.append(
+                    Figure(chart="what-if", caption="Each candidate's size against its quality")
+                )
         sections.append(section)
+    return sections
+
+
+def _bandwidth_sections(record: ProductionRecord, charts: bool = False) -> list[Section]:
+    from mediaopt.engine.report.bandwidth import bandwidth_section, need_section
+
+    sections = []
     checked = {c.need.subject for c in record.bandwidth_checks}
-    for check in record.bandwidth_checks:
-        sections.append(
-            bandwidth_section(check, title=f"Bandwidth: will it work ({check.need.subject})")
-        )
-    sections += [need_section(n) for n in record.bandwidth if n.subject not in checked]
+    for index, check in enumerate(record.bandwidth_checks):
+        section = bandwidth_section(check, title=f"Bandwidth: will it work ({check.need.subject})")
+        if charts:
+            section.figures = [
+                Figure(
+                    chart=f"bandwidth-check-{index}",
+                    caption="The timeline's bandwidth against the storage's measured rate",
+                )
+            ]
+        sections.append(section)
+    for index, need in enumerate(record.bandwidth):
+        if need.subject in checked:
+            continue
+        section = need_section(need)
+        if charts and need.timeline is not None:
+            section.figures = [
+                Figure(chart=f"bandwidth-need-{index}", caption="The timeline's bandwidth")
+            ]
+        sections.append(section)
     if not record.bandwidth and not record.bandwidth_checks:
         sections.append(Section(title="Bandwidth", summary="No playable media under the roots."))
-    sections.append(problems_section(record.problems))
     return sections
+
+
+def overview_section(data: StorageData) -> Section:
+    plan = data.plan
+    return Section(
+        title="Overview",
+        summary=f"{human_bytes(data.bytes)} in {data.files} assets. The savings plan frees "
+        f"{human_bytes(plan.reclaimable)} with {plan.total_actions} actions, and estimates "
+        f"{human_bytes(plan.estimated)} more that a person decides on.",
+        view="overview",
+    )
+
+
+def plan_section(data: StorageData) -> Section:
+    shown = len(data.plan.actions)
+    return Section(
+        title="Savings plan: evidence",
+        summary=f"The top {shown} of {data.plan.total_actions} actions, each with what it rests "
+        "on. `mediaopt recommend` writes the whole plan; `mediaopt apply` carries it out.",
+        view="plan",
+    )
+
+
+def treemap_section(data: StorageData) -> Section:
+    return Section(
+        title="Storage treemap",
+        summary="Each box is a folder or an asset, its area its size. Folders show their "
+        "largest children; the rest of a folder is one grey box.",
+        view="treemap",
+    )
+
+
+def growth_section(data: StorageData) -> Section:
+    active = sum(a.status == "active" for a in data.activity)
+    return Section(
+        title="Growth and activity",
+        summary=f"{len(data.growth)} project folders; {len(data.activity)} projects read, "
+        f"{active} active (dormant after {data.dormant_days:g} days without a change).",
+        view="growth",
+    )
+
+
+def formats_section(data: StorageData) -> Section:
+    f = data.formats
+    return Section(
+        title="Formats",
+        summary=f"{len(f.codec)} codecs in {len(f.container)} containers, "
+        f"{len(f.resolution)} resolutions, {len(f.bit_depth)} bit depths.",
+        view="formats",
+        tables=[
+            _stats("codec", f.codec),
+            _stats("container", f.container),
+            _stats("resolution", f.resolution),
+            _stats("bit depth", f.bit_depth),
+        ],
+    )
+
+
+def _stats(by: str, rows: list[StatsRow]) -> Table:
+    return Table(
+        caption=f"By {by}",
+        columns=[by, "files", "bytes"],
+        rows=[[r.key, str(r.files), human_bytes(r.bytes)] for r in rows],
+    )
 
 
 def problems_section(problems: list[str]) -> Section:

@@ -9,7 +9,6 @@ from pathlib import Path
 import msgspec
 import opentimelineio as otio
 import pytest
-from conftest import snapshot, where_is_every_byte
 
 from mediaopt.engine.actions import ApplyError, apply_plan, undo_journal
 from mediaopt.engine.actions.mhl import FOLDER
@@ -17,6 +16,7 @@ from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.cli import main
 from mediaopt.engine.model import ActionKind, Category, PlannedFile
 from mediaopt.engine.recommend.files import may_share, xxh128_file
+from mediaopt.fixtures.planned import snapshot, where_is_every_byte
 
 
 def _apply(planned, **options):

@@ -10,12 +10,12 @@ import subprocess
 import sys
 
 import pytest
-from conftest import snapshot, where_is_every_byte
 
 from mediaopt.engine.actions import apply_plan, undo_journal
 from mediaopt.engine.actions.fault import ENV
 from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.model import ActionKind
+from mediaopt.fixtures.planned import snapshot, where_is_every_byte
 
 # The engine's apply in a process of its own (the `mediaopt` console imports every
 # command; this imports only what apply needs, to keep the suite fast).

@@ -21,7 +21,6 @@ from typing import NamedTuple
 import msgspec
 import opentimelineio as otio
 import pytest
-from conftest import Planned, snapshot
 
 from mediaopt.engine import api
 from mediaopt.engine.actions.fault import ENV
@@ -32,6 +31,7 @@ from mediaopt.engine.cli import main
 from mediaopt.engine.demo import media
 from mediaopt.engine.model import ApplyReport, Category, Plan, StepKind, UndoReport
 from mediaopt.engine.recommend.files import xxh128_file
+from mediaopt.fixtures.planned import Planned, snapshot
 from mediaopt.fixtures.savings import build_savings_production
 
 VOLUME_BYTES = 300 << 20

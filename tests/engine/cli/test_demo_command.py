@@ -15,8 +15,12 @@ def test_demo_builds_scans_and_writes_a_report(tmp_path: Path, capsys):
     # It ends with the savings plan and its dry run, which changes nothing.
     assert "Savings plan" in out and "Dry run: nothing was changed" in out
     assert (tmp_path / "plan.json").exists() and not (tmp_path / "archive").exists()
+    # It ends by writing the whole report, with the plan's overview, and saying where.
+    assert out.rstrip().splitlines()[-1] == f"HTML report: {tmp_path / 'report.html'}"
     report = (tmp_path / "report.html").read_text()
     assert "Bandwidth: will it work" in report
+    for section in ("overview", "plan", "treemap", "growth", "lineage", "formats"):
+        assert f'<section id="sec-{section}">' in report
     with Catalog(tmp_path / "catalog.sqlite") as catalog:
         plate = next(a for a in catalog.find(kind=AssetKind.SEQUENCE) if "plate" in a.path)
         assert plate.sequence is not None and plate.sequence.missing_frames == [1012]

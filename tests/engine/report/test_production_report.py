@@ -136,7 +136,7 @@ def test_report_figures_are_those_the_analyses_return(demo, report):
     assert len(projects) == len(analysis.projects.projects) > 0
     assert f"{len(analysis.projects.projects)} projects" in report["Projects"].summary
 
-    orphans = report["Orphans"]
+    orphans = report["Orphans and uncertain files"]
     assert orphans.summary.startswith(f"{len(analysis.orphans.orphans)} assets")
     assert orphans.headline["Reclaimable from orphans"] == human_bytes(
         analysis.orphans.orphan_bytes
@@ -156,13 +156,13 @@ def test_report_figures_are_those_the_analyses_return(demo, report):
 
     for root, render in renders.items():
         if render.renders:
-            section = report[f"Render storage: {root}"]
+            section = report[f"Render storage: {_relative(root, production.root)}"]
             assert section.summary.startswith(f"{render.renders} renders, {render.frames} frames")
             assert section.headline["Render bytes"] == human_bytes(render.bytes)
     assert any(r.renders for r in renders.values())
 
     for root, found in needs.items():
-        section = report[f"Bandwidth: {root}"]
+        section = report[f"Bandwidth: {_relative(root, production.root)}"]
         table = {row[0]: row[1] for row in section.tables[0]}
         assert table == {w.workflow: f"{w.bytes_per_s / 1e6:.1f} MB/s" for w in found.workflows}
 
@@ -174,6 +174,11 @@ def test_report_figures_are_those_the_analyses_return(demo, report):
         "actually_a_still.mov",
         "random.bin",
     }
+
+
+def _relative(path: str, base: str) -> str:
+    """As the report shows a path: relative to the production root."""
+    return "./" + os.path.relpath(path, base)
 
 
 def test_analyse_json_is_the_production_record_and_defaults_to_the_scanned_roots(demo, capsys):
