@@ -211,10 +211,9 @@ def table(
     for column in columns:
         justify = "right" if column in _NUMBERS or column.endswith(" MB/s") else "left"
         if column in long_paths:
-            # Twice the share of a text column: the path is what the row is about.
-            t.add_column(column, overflow="fold", ratio=2, min_width=12)
+            t.add_column(column, overflow="fold", min_width=12)
         elif column in long_text:
-            t.add_column(column, overflow="fold", ratio=1, min_width=10)
+            t.add_column(column, overflow="fold", min_width=10)
         else:
             t.add_column(column, justify=justify, no_wrap=True)
     return t
