@@ -16,8 +16,8 @@ Movies' rate profiles are stored in the catalog as an earlier `bandwidth need`, 
 or analysis leaves them (one read of each file's index, ever: benchmarks/bandwidth.py
 measures that first read); the files here are holes, with no index to read.
 
-Chromium is Debian's (/usr/bin/chromium), driven by Playwright's Python package
-(`uv run --with playwright ...` where the project does not already carry it).
+Chromium is Debian's (/usr/bin/chromium), driven by Playwright's Python package (a dev
+dependency) with the flags below and an empty profile per run; no browser is downloaded.
 `--profile` prints where the report command spends its time (cProfile, top 25).
 """
 
@@ -421,7 +421,7 @@ def load_seconds(page_path: str, runs: int = 3) -> list[float]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        sys.exit("needs Playwright's Python package: uv run --with playwright python ...")
+        sys.exit("needs Playwright's Python package (uv sync installs the dev dependencies)")
     if not os.path.exists(CHROMIUM):
         sys.exit(f"needs {CHROMIUM} (Debian: apt-get install chromium)")
     url = Path(page_path).resolve().as_uri()
