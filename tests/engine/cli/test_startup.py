@@ -65,6 +65,23 @@ def test_scan_workers_preload_only_the_probe_code() -> None:
     assert _heavy_after(code) in ([], ["OpenImageIO"])
 
 
+def test_the_probes_load_openimageio_at_the_first_still_and_never_pymediainfo(tmp_path) -> None:
+    """The fork server imports the probes before any worker starts: OpenImageIO waits for
+    a still, and MediaInfo's library is loaded without pymediainfo's import (which walks
+    every installed distribution for its version), yet the sound is still read."""
+    from mediaopt.engine.demo import media
+
+    sound = tmp_path / "tone.wav"
+    media.write_audio(sound, codec="pcm_s16le", sample_rate=44100)
+    code = (
+        "from mediaopt.engine.scan.probe import probe_file\n"
+        f"asset = probe_file({str(sound)!r})\n"
+        "assert asset.streams[0].sample_rate == 44100, asset\n"
+        "assert 'pymediainfo' not in sys.modules\n"
+    )
+    assert _heavy_after(code) == []
+
+
 def test_the_scan_fork_server_preloads_the_worker_module_only() -> None:
     from multiprocessing import forkserver
 
