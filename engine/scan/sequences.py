@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import fileseq
 import msgspec
 
-from mediaopt.engine.scan.probe.signature import IMAGE_EXTENSIONS
+from mediaopt.engine.scan.extensions import IMAGE_EXTENSIONS
 from mediaopt.engine.scan.stills import (
     EXIF_EXTENSIONS,
     STILLS_ONLY_EXTENSIONS,
     camera_named,
 )
 from mediaopt.engine.scan.walk import FileEntry
+
+if TYPE_CHECKING:
+    import fileseq
 
 _SEPARATORS = "._-"
 # A name ending in a short number and a dot before the "frame": `gamma_0.` of gamma_0.85.
@@ -60,6 +63,10 @@ def group_sequences(files: Iterable[FileEntry]) -> tuple[list[FileEntry], list[F
             singles.append(entry)
     if not candidates:
         return singles, []
+    # Here, not at the top: fileseq's parser (ANTLR) takes 50 ms to import, a sixth of a
+    # short scan, and a tree of movies and sound never needs it.
+    import fileseq
+
     groups: list[FrameGroup] = []
     grouped: set[str] = set()
     for seq in fileseq.findSequencesInList(list(candidates)):

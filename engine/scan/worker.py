@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from mediaopt.engine.model import Asset
 
-PRELOAD = ["mediaopt.engine.scan.probe", __name__]
+PRELOAD = ["mediaopt.engine.scan.probe", __name__, "mediaopt.engine.scan.forkserver_exit"]
 """What the fork server imports once for all workers. The probes are imported here, not
 at the top, so that the scanning process, which only hands paths to workers, does not
-load MediaInfo and OpenImageIO for nothing."""
+load MediaInfo and OpenImageIO for nothing. The last one only makes the fork server
+quick to leave (see its docstring): nothing else imports it."""
 
 
 def start_fork_server() -> None:

@@ -8,13 +8,15 @@ by path itself, without O_NOATIME, so it is given a Mirror of the file's header 
 from __future__ import annotations
 
 import os
-
-import OpenImageIO as oiio
+from typing import TYPE_CHECKING
 
 from mediaopt.engine.model import ExrChannel, Stream, StreamKind, Window
 from mediaopt.engine.scan.errors import ProbeError
 from mediaopt.engine.scan.probe.mirror import Mirror
 from mediaopt.engine.scan.reader import drop_from_page_cache
+
+if TYPE_CHECKING:
+    import OpenImageIO as oiio
 
 _FORMAT_NAMES = {
     "openexr": "OpenEXR",
@@ -95,6 +97,11 @@ def probe_image(
 ) -> ImageHeader:
     """Read the header of the still at `path`, whose signature says it is `sniffed`
     (a Signature.format); `head` is the file's first bytes, already read."""
+    # Imported at the first still, not with the probes: OpenImageIO takes ~25 ms to load,
+    # which the scan's fork server paid before any worker could start, and a tree of
+    # movies and sound (or `mediaopt info` of one) never needs it.
+    import OpenImageIO as oiio
+
     if not hasattr(os, "memfd_create"):
         # No memfd (macOS, Windows): OpenImageIO reads the file itself, and may update
         # its access time; bytes read are not counted.
@@ -143,6 +150,8 @@ def oiio_error() -> str:
     """OpenImageIO's last error. Its message quotes bytes of the file, and a corrupt
     header's bytes are not UTF-8: the binding then raises UnicodeDecodeError instead of
     returning it (12 of 300 byte-flipped EXR headers did)."""
+    import OpenImageIO as oiio
+
     try:
         return oiio.geterror()
     except UnicodeDecodeError as exc:

@@ -13,6 +13,7 @@ import enum
 import msgspec
 
 from mediaopt.engine.model.projects import NATIVE_PROJECT_FILES
+from mediaopt.engine.scan.extensions import IMAGE_EXTENSIONS
 
 
 class Family(enum.StrEnum):
@@ -38,37 +39,6 @@ class Signature(msgspec.Struct, kw_only=True, frozen=True):
 HEAD_BYTES = 4096
 """Enough for every signature below, including MPEG-TS sync bytes at 0, 188 and 376."""
 
-IMAGE_EXTENSIONS = frozenset(
-    [
-        "exr",
-        "sxr",
-        "dpx",
-        "cin",
-        "tif",
-        "tiff",
-        "png",
-        "jpg",
-        "jpeg",
-        "jpe",
-        "jp2",
-        "j2k",
-        "webp",
-        "tga",
-        "bmp",
-        "gif",
-        "hdr",
-        "sgi",
-        "rgb",
-        "psd",
-        "tx",
-        "dng",
-        "ari",
-        "heic",
-        "avif",
-        "jxl",
-    ]
-)
-"""Extensions that are frames of a sequence when numbered; movies never collapse."""
 
 # The applications' own project files, then the interchange formats OTIO and the readers
 # take (the names a file is filed under in the catalog).

@@ -65,6 +65,23 @@ def test_scan_workers_preload_only_the_probe_code() -> None:
     assert _heavy_after(code) in ([], ["OpenImageIO"])
 
 
+def test_the_probes_load_openimageio_at_the_first_still_and_never_pymediainfo(tmp_path) -> None:
+    """The fork server imports the probes before any worker starts: OpenImageIO waits for
+    a still, and MediaInfo's library is loaded without pymediainfo's import (which walks
+    every installed distribution for its version), yet the sound is still read."""
+    from mediaopt.engine.demo import media
+
+    sound = tmp_path / "tone.wav"
+    media.write_audio(sound, codec="pcm_s16le", sample_rate=44100)
+    code = (
+        "from mediaopt.engine.scan.probe import probe_file\n"
+        f"asset = probe_file({str(sound)!r})\n"
+        "assert asset.streams[0].sample_rate == 44100, asset\n"
+        "assert 'pymediainfo' not in sys.modules\n"
+    )
+    assert _heavy_after(code) == []
+
+
 def test_the_scan_fork_server_preloads_the_worker_module_only() -> None:
     from multiprocessing import forkserver
 
@@ -73,9 +90,50 @@ def test_the_scan_fork_server_preloads_the_worker_module_only() -> None:
     prober = scanner._Prober(1, False)
     try:
         preload = forkserver._forkserver._preload_modules
-        assert preload == ["__main__", "mediaopt.engine.scan.probe", "mediaopt.engine.scan.worker"]
+        assert preload == [
+            "__main__",
+            "mediaopt.engine.scan.probe",
+            "mediaopt.engine.scan.worker",
+            "mediaopt.engine.scan.forkserver_exit",
+        ]
     finally:
         prober.close()
+
+
+def test_the_scanning_process_loads_no_probe_library_nor_frame_parser() -> None:
+    """The scanning process walks, groups and writes the catalog; MediaInfo and
+    OpenImageIO load in the workers' fork server only, and fileseq's parser only when a
+    folder holds numbered images (a tree of movies and sound never needs it)."""
+    code = (
+        "import os, tempfile\n"
+        "from mediaopt.engine.catalog import Catalog\n"
+        "from mediaopt.engine.scan.scanner import scan\n"
+        "folder = tempfile.mkdtemp()\n"
+        "open(os.path.join(folder, 'notes.txt'), 'w').write('not media')\n"
+        "with Catalog(os.path.join(folder, 'c.sqlite')) as catalog:\n"
+        "    assert scan([folder], catalog, workers=1).assets == 1\n"
+        "unwanted = ('pymediainfo', 'OpenImageIO', 'fileseq', 'mediaopt.engine.scan.probe')\n"
+        "assert not [m for m in unwanted if m in sys.modules], sorted(sys.modules)\n"
+    )
+    assert _heavy_after(code) == []
+
+
+def test_the_fork_server_module_leaves_without_teardown_and_flushes_first() -> None:
+    """The fork server imports forkserver_exit so that it ends at once when the scan is
+    done: what it printed still arrives, no finalizer runs, and the status is 0."""
+    code = (
+        "import sys\n"
+        "class Teardown:\n"
+        "    def __del__(self):\n"
+        "        print('torn down')\n"
+        "kept = Teardown()\n"
+        "import mediaopt.engine.scan.forkserver_exit\n"
+        "sys.stdout.write('printed before leaving')\n"
+        "raise SystemExit\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "printed before leaving"
 
 
 def _json_commands(parser: argparse.ArgumentParser, prefix: str = "") -> set[str]:
