@@ -179,9 +179,13 @@ def show_problems(problems: Iterable[object]) -> None:
         errors.print(f"problem: {line}", markup=False, highlight=False, soft_wrap=True)
 
 
-_NUMBERS = {"bytes", "files", "size", "fps", "count", "refs", "resolved", "unresolved", "renders"}
-_NUMBERS |= {"frames", "saved", "per frame", "per 1000 frames", "B/pixel", "confidence", "ch"}
-_NUMBERS |= {"similarity", "streams", "files/s", "MB/s", "seconds", "read", "spare"}
+_NUMBERS = {
+    *("bytes", "files", "size", "fps", "count", "refs", "resolved", "unresolved", "renders"),
+    *("frames", "saved", "per frame", "per 1000 frames", "B/pixel", "confidence", "ch"),
+    *("similarity", "streams", "max streams", "files/s", "MB/s", "seconds", "read", "spare"),
+    "± (95%)",
+}
+"""Columns of numbers and sizes: right-aligned, as are those whose name ends in ` MB/s`."""
 
 
 def table(
@@ -213,7 +217,7 @@ def table(
         if column in long_paths:
             t.add_column(column, overflow="fold", min_width=12)
         elif column in long_text:
-            t.add_column(column, overflow="fold", min_width=10)
+            t.add_column(column, overflow="fold")
         else:
             t.add_column(column, justify=justify, no_wrap=True)
     return t

@@ -213,6 +213,7 @@ def show_analysis(report: RenderAnalysis) -> None:
         "B/pixel",
         "per 1000 frames",
         title="By setting",
+        text=["format", "compression", "pixels"],
     )
     for g in report.groups:
         t.add_row(
