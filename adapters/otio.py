@@ -267,8 +267,9 @@ def _reel(clip: otio.schema.Clip, media: otio.core.MediaReference) -> str | None
     in clip.metadata['cmx_3600']['reel'], AAF and ALE under their own names)."""
     for metadata in (clip.metadata, media.metadata):
         for value in _metadata_dicts(metadata):
+            present = set(value)  # keys read once: see otio_lineage.metadata_get
             for key in _REEL_KEYS:
-                reel = value.get(key)
+                reel = value[key] if key in present else None
                 if isinstance(reel, str) and reel.strip():
                     return reel.strip()
     return None

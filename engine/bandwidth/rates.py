@@ -94,7 +94,7 @@ def movie_need(
     video = asset.video
     peak, at, source, note = average, None, PeakSource.AVERAGE, None
     if read_index:
-        profile, note = movie_profile(asset, profiles)
+        profile, note = movie_profile(asset, profiles, bins=False)
         if profile is not None:
             peak, at = max(average, profile.peak * overhead(asset, profile)), profile.peak_at
             source = PeakSource.INDEX
@@ -111,11 +111,14 @@ def movie_need(
     )
 
 
-def movie_profile(asset: Asset, profiles: Profiles | None) -> tuple[RateProfile | None, str | None]:
-    """The movie's rate profile (None without an index) and a note when unreadable."""
+def movie_profile(
+    asset: Asset, profiles: Profiles | None, *, bins: bool = True
+) -> tuple[RateProfile | None, str | None]:
+    """The movie's rate profile (None without an index) and a note when unreadable;
+    without `bins`, perhaps only its peak (see `Profiles.get`)."""
     try:
         if profiles is not None:
-            return profiles.get(asset.path, asset.duration_s or 0.0), None
+            return profiles.get(asset.path, asset.duration_s or 0.0, bins=bins), None
         return read_profile(asset.path, asset.duration_s or 0.0), None
     except (OSError, av.error.FFmpegError) as exc:
         return None, f"index unreadable ({exc}); peak taken as average"

@@ -7,6 +7,8 @@ With no --root, the roots the catalog scanned are analysed (never `/`)."""
 from __future__ import annotations
 
 import argparse
+import os
+from typing import TYPE_CHECKING
 
 from mediaopt.engine.cli.output import (
     BarProgress,
@@ -21,6 +23,9 @@ from mediaopt.engine.cli.output import (
 )
 from mediaopt.engine.cli.project_options import add_project_options, settings_from
 from mediaopt.engine.production.record import AnalysisOptions, ProductionRecord
+
+if TYPE_CHECKING:
+    from mediaopt.engine.model import Plan
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -72,13 +77,29 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
 
 def analyse_from(args: argparse.Namespace) -> ProductionRecord:
     """The production record the arguments ask for, with a progress bar for a person."""
-    from mediaopt.engine.production.analyse import analyse, production_roots
+    return _analysed(args, plan=False)[0]
+
+
+def analyse_and_plan_from(args: argparse.Namespace) -> tuple[ProductionRecord, Plan]:
+    """The production record and its savings plan from one read of the project files
+    (what `mediaopt report` shows). The plan is for reading: its files carry no content
+    hash (see `recommend(hashes=False)`); `mediaopt recommend -o` writes one to apply."""
+    record, plan = _analysed(args, plan=True)
+    assert plan is not None
+    return record, plan
+
+
+def _analysed(args: argparse.Namespace, *, plan: bool) -> tuple[ProductionRecord, Plan | None]:
+    from mediaopt.engine.production.analyse import analyse, outermost, production_roots
+    from mediaopt.engine.production.analysis import production_session
 
     options = AnalysisOptions(
         near_duplicates=args.near,
         render_what_if=args.what_if,
         measure_bandwidth=args.measure_bandwidth,
     )
+    settings = settings_from(args)
+    projects = args.project or None
     with open_catalog(args) as catalog:
         roots = args.roots or production_roots(catalog)
         if not roots:
@@ -86,14 +107,35 @@ def analyse_from(args: argparse.Namespace) -> ProductionRecord:
                 f"{catalog.path}: the catalog has scanned no folder yet; "
                 "give --root or run `mediaopt scan` first"
             )
-        return analyse(
+        roots = outermost([os.path.abspath(r) for r in roots])
+        session = None
+        if plan:  # read once, for the record and the plan
+            session = production_session(catalog, roots, projects=projects, settings=settings)
+        record = analyse(
             catalog,
             roots,
-            settings_from(args),
+            settings,
             options=options,
-            projects=args.project or None,
+            projects=projects,
             progress=BarProgress() if interactive(args) else None,
+            session=session,
         )
+        if not plan:
+            return record, None
+        from mediaopt.engine.recommend import recommend
+
+        savings = recommend(
+            catalog,
+            record.roots,
+            settings=settings,
+            projects=projects,
+            what_if=[record.render_what_if] if record.render_what_if else [],
+            near=args.near,
+            hashes=False,
+            session=session,
+            orphans=record.orphans,
+        )
+        return record, savings
 
 
 def run(args: argparse.Namespace) -> int:

@@ -87,7 +87,7 @@ def read_plan(path: str) -> Plan:
 def show_apply(report: ApplyReport, limit: int = 40) -> None:
     """Print what an apply did, or would do (the demo calls this too)."""
     title = "Applied" if report.executed else "Dry run: nothing was changed"
-    t = table("id", "action", "status", "bytes", "note", title=title)
+    t = table("id", "action", "status", "bytes", "note", title=title, text=["note"])
     for outcome in report.actions[:limit]:
         refused = [f for f in outcome.files if f.reason]
         note = outcome.note or (f"{len(refused)} refused: {refused[0].reason}" if refused else "")

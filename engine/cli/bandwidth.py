@@ -227,7 +227,15 @@ def show_need(report: NeedReport) -> None:
             markup=True,
         )
     elif report.assets:
-        t = table("asset", "average MB/s", "peak MB/s", "peak from", "files/s", title="Media")
+        t = table(
+            "asset",
+            "average MB/s",
+            "peak MB/s",
+            "peak from",
+            "files/s",
+            title="Media",
+            paths=["asset"],
+        )
         for n in sorted(report.assets, key=lambda n: -n.peak_bytes_per_s)[:30]:
             t.add_row(
                 Path(n.path).name,
@@ -237,7 +245,9 @@ def show_need(report: NeedReport) -> None:
                 f"{n.file_opens_per_s:.0f}",
             )
         console.print(t)
-    t = table("workflow", "need MB/s", "files/s", "streams", "peak at", title="Needs")
+    t = table(
+        "workflow", "need MB/s", "files/s", "streams", "peak at", title="Needs", text=["workflow"]
+    )
     for w in report.workflows:
         t.add_row(
             w.workflow,
@@ -281,6 +291,7 @@ def show_verdicts(verdicts: list[Verdict], title: str = "Will it work") -> None:
         "result",
         "max streams",
         title=title,
+        text=["workflow"],
     )
     for v in verdicts:
         files = f"{v.need_file_opens_per_s:.0f}"

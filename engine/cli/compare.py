@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> Comparison:
     console.print(
         f"{verdict}: similarity {result.similarity:.3f}, {result.relation}", highlight=False
     )
-    t = table("attribute", "A", "B")
+    t = table("attribute", "A", "B", text=["A", "B"])
     for row in result.differences:
         t.add_row(row.attribute, row.a, row.b)
     console.print(t)

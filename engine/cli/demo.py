@@ -99,9 +99,9 @@ def show_record(record: ProductionRecord) -> None:
     console.print("\n[bold]Orphans[/bold]", markup=True)
     show_orphans(record.orphans)
     console.print("\n[bold]Lineage[/bold]", markup=True)
-    show_lineage(record.lineage)
+    show_lineage(record.lineage, record.roots)
     console.print("\n[bold]Duplicates[/bold]", markup=True)
-    dupes.show(record.duplicates, limit=10)
+    dupes.show(record.duplicates, limit=10, roots=record.roots)
     if record.options.pictures:
         console.print(f"comparison pictures in {record.options.pictures}", highlight=False)
     console.print("\n[bold]Render storage[/bold]", markup=True)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mediaopt.engine.cli.output import (
     BarProgress,
+    PathNames,
     add_catalog_option,
     add_json_option,
     console,
@@ -42,6 +44,7 @@ def run(args: argparse.Namespace) -> DupesReport:
     if args.low_impact:
         be_gentle()
     with open_catalog(args) as catalog:
+        roots = catalog.roots()
         report = find_duplicates(
             catalog,
             near=args.near,
@@ -54,20 +57,33 @@ def run(args: argparse.Namespace) -> DupesReport:
     if args.json:
         print_json(report)
     else:
-        show(report)
+        show(report, roots=roots)
         if args.contact_sheet:
             console.print(f"Comparison pictures in {args.contact_sheet}", highlight=False)
     return report
 
 
-def show(report: DupesReport, limit: int | None = None) -> None:
-    """Print duplicate groups for a person: keeper first, bytes reclaimable per group."""
-    t = table("group", "copy", "size", "similarity", "relation", title="Duplicate groups")
+def show(report: DupesReport, limit: int | None = None, roots: Iterable[str] = ()) -> None:
+    """Print duplicate groups for a person: keeper first, bytes reclaimable per group,
+    paths relative to the `roots`."""
+    names = PathNames(roots)
+    if report.groups:
+        names.say()
+    t = table(
+        "group",
+        "copy",
+        "size",
+        "similarity",
+        "relation",
+        title="Duplicate groups",
+        paths=["copy"],
+        text=["relation"],
+    )
     for number, group in enumerate(report.groups[:limit], 1):
         for k, member in enumerate(group.members):
             t.add_row(
                 f"{number} {group.kind}" if k == 0 else "",
-                ("keep " if k == 0 else "     ") + member.path,
+                ("keep " if k == 0 else "     ") + names(member.path),
                 human_bytes(member.bytes),
                 f"{member.similarity:.3f}",
                 member.relation or f"keeper; frees {human_bytes(group.reclaimable_bytes)}",
@@ -87,7 +103,7 @@ def demo_duplicates(catalog: Catalog, pictures: str | Path, limit: int = 10) -> 
     from mediaopt.engine.dedup import find_duplicates, write_contact_sheets
 
     report = find_duplicates(catalog, near=True)
-    show(report, limit)
+    show(report, limit, roots=catalog.roots())
     written = write_contact_sheets(report, pictures)
     console.print(f"{len(written)} comparison pictures in {pictures}", highlight=False)
     return report

@@ -6,6 +6,7 @@ import argparse
 
 from mediaopt.engine.catalog import parse_size
 from mediaopt.engine.cli.output import (
+    PathNames,
     add_catalog_option,
     add_json_option,
     console,
@@ -49,17 +50,19 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print_json_lines(found)
             return 0
-        t = table("path", "kind", "codec", "resolution", "fps", "size")
+        names = PathNames([args.under] if args.under else catalog.roots())
+        t = table("path", "kind", "codec", "resolution", "fps", "size", paths=["path"])
         for asset in found:
             v = asset.video or asset.audio
             res = f"{v.width}x{v.height}" if v and v.width else ""
             t.add_row(
-                asset.path,
+                names(asset.path),
                 str(asset.kind),
                 (v.codec if v else asset.format) or "",
                 res,
                 f"{v.frame_rate:g}" if v and v.frame_rate else "",
                 human_bytes(asset.bytes),
             )
+        names.say()
         console.print(t)
     return 0

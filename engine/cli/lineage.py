@@ -4,9 +4,11 @@ versions, conforms), from project files and inferred from names and headers."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from mediaopt.engine.cli.output import (
+    PathNames,
     add_catalog_option,
     add_json_option,
     console,
@@ -73,14 +75,32 @@ def run(args: argparse.Namespace) -> LineageReport:
     if args.json:
         print_json(report)
     else:
-        show_lineage(report)
+        show_lineage(report, roots)
         show_problems(report.problems)
     return report
 
 
-def show_lineage(report: LineageReport) -> None:
-    """Print lineage edges for a person (the demo calls this too)."""
-    t = table("source", "derivative", "kind", "confidence", "evidence")
+def show_lineage(report: LineageReport, roots: Iterable[str] = ()) -> None:
+    """Print lineage edges for a person, paths relative to the `roots` (the demo calls
+    this too)."""
+    names = PathNames(roots)
+    if report.edges:
+        names.say()
+    t = table(
+        "source",
+        "derivative",
+        "kind",
+        "confidence",
+        "evidence",
+        paths=["source", "derivative"],
+        text=["evidence"],
+    )
     for e in report.edges:
-        t.add_row(e.source, e.derivative, str(e.kind), f"{e.confidence:.2f}", e.evidence)
+        t.add_row(
+            names(e.source),
+            names(e.derivative),
+            str(e.kind),
+            f"{e.confidence:.2f}",
+            names.in_text(e.evidence),
+        )
     console.print(t)

@@ -13,6 +13,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from mediaopt.engine.cli.output import (
+    PathNames,
     add_catalog_option,
     add_json_option,
     console,
@@ -85,29 +86,38 @@ def show_orphans(report: OrphanReport, limit: int = 200) -> None:
     """Print an orphan report for a person (the demo calls this too)."""
     from rich.text import Text  # a styled cell: string cells are plain text
 
-    t = table("project", "kind", "refs", "resolved", "state", title="Projects read")
+    names = PathNames(report.roots)
+    names.say()
+    t = table(
+        "project", "kind", "refs", "resolved", "state", title="Projects read", paths=["project"]
+    )
     for p in report.projects:
         state = (
             Text("could not read", style="red") if p.errors else "active" if p.active else "dormant"
         )
-        t.add_row(p.path, p.kind, str(p.references), str(p.resolved), state)
+        t.add_row(names(p.path), p.kind, str(p.references), str(p.resolved), state)
     console.print(t)
     for p in report.projects:
         for error in p.errors[:3]:
-            console.print(f"  ! {error}", style="red", highlight=False, markup=False)
-    t = table("orphan", "category", "size", "reason", title="Orphans")
+            console.print(f"  ! {names.in_text(error)}", style="red", highlight=False, markup=False)
+    t = table(
+        "orphan", "category", "size", "reason", title="Orphans", paths=["orphan"], text=["reason"]
+    )
     for o in report.orphans[:limit]:
-        t.add_row(o.path, str(o.category), human_bytes(o.bytes), o.reason)
+        t.add_row(names(o.path), str(o.category), human_bytes(o.bytes), names.in_text(o.reason))
     console.print(t)
-    t = table("uncertain (kept)", "size", "reason")
+    t = table("uncertain (kept)", "size", "reason", paths=["uncertain (kept)"], text=["reason"])
     for u in report.uncertain[:limit]:
-        t.add_row(u.path, human_bytes(u.bytes), u.reason)
+        t.add_row(names(u.path), human_bytes(u.bytes), names.in_text(u.reason))
     console.print(t)
     for u in report.unresolved_references[:limit]:
         ref = u.reference
-        what = ref.path or f"clip {ref.name or '?'} reel {ref.reel or '?'}"
-        near = f"; nearest: {', '.join(u.candidates[:3])}" if u.candidates else ""
-        console.print(f"  unresolved in {u.project}: {what}{near}", highlight=False, markup=False)
+        what = names(ref.path) or f"clip {ref.name or '?'} reel {ref.reel or '?'}"
+        nearest = ", ".join(names(c) for c in u.candidates[:3])
+        near = f"; nearest: {nearest}" if nearest else ""
+        console.print(
+            f"  unresolved in {names(u.project)}: {what}{near}", highlight=False, markup=False
+        )
     console.print(
         f"{len(report.orphans)} orphans, {human_bytes(report.orphan_bytes)}; "
         f"{len(report.uncertain)} uncertain; kept {report.referenced} referenced, "

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from mediaopt.engine.catalog import Catalog
 
 __all__ = [
+    "PathNames",
     "console",
     "errors",
     "human_bytes",
@@ -178,12 +179,109 @@ def show_problems(problems: Iterable[object]) -> None:
         errors.print(f"problem: {line}", markup=False, highlight=False, soft_wrap=True)
 
 
-def table(*columns: str, title: str | None = None) -> Table:
-    t = _safe_table(title=title, show_edge=False, header_style="bold")
+_NUMBERS = {
+    *("bytes", "files", "size", "fps", "count", "refs", "resolved", "unresolved", "renders"),
+    *("frames", "saved", "per frame", "per 1000 frames", "B/pixel", "confidence", "ch"),
+    *("similarity", "streams", "max streams", "files/s", "MB/s", "seconds", "read", "spare"),
+    "± (95%)",
+}
+"""Columns of numbers and sizes: right-aligned, as are those whose name ends in ` MB/s`."""
+
+
+def table(
+    *columns: str,
+    title: str | None = None,
+    paths: Iterable[str] = (),
+    text: Iterable[str] = (),
+) -> Table:
+    """A table for a terminal of any width. The `paths` columns fold (a path breaks at
+    any character, as it has no spaces to wrap at) and the `text` columns wrap at words:
+    they take what the terminal has left. Every other column (numbers, sizes, kinds,
+    dates, states) keeps its values on one line, so a size never reads as `1.2` over
+    `GB`. Show paths relative to the production's roots through `PathNames`."""
+    from rich import box
+
+    long_paths, long_text = set(paths), set(text)
+    # A rule under the header and two spaces between columns, no vertical lines: 80
+    # columns hold a path and six short columns.
+    t = _safe_table(
+        title=title,
+        show_edge=False,
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
     for column in columns:
-        justify = "right" if column in ("bytes", "files", "size", "fps", "count") else "left"
-        t.add_column(column, justify=justify, overflow="fold")
+        justify = "right" if column in _NUMBERS or column.endswith(" MB/s") else "left"
+        if column in long_paths:
+            t.add_column(column, overflow="fold", min_width=12)
+        elif column in long_text:
+            t.add_column(column, overflow="fold")
+        else:
+            t.add_column(column, justify=justify, no_wrap=True)
     return t
+
+
+class PathNames:
+    """Paths as tables show them: relative to the production's roots, which are said
+    once above the table (`note`). One root: paths below it start there. Several: below
+    the folder they share, or, sharing none but `/`, each below its own root, starting
+    with that root's name. A path under no root is shown whole."""
+
+    def __init__(self, roots: Iterable[str | os.PathLike[str]]):
+        roots = sorted({os.path.abspath(os.fspath(r)) for r in roots})
+        self.roots = roots
+        self._bases: list[tuple[str, str]] = []  # (root with separator, shown prefix)
+        if len(roots) == 1:
+            self._bases = [(_with_sep(roots[0]), "")]
+        elif roots:
+            common = os.path.commonpath(roots)
+            if os.path.dirname(common) != common:  # not `/` (nor a drive's root)
+                self._bases = [(_with_sep(common), "")]
+                self.roots = [common]
+            else:
+                names = [os.path.basename(r) or r for r in roots]
+                if len(set(names)) == len(names):
+                    pairs = zip(roots, names, strict=True)
+                    self._bases = [(_with_sep(r), n + os.sep) for r, n in pairs]
+        # The longest base first: a path under nested bases is shown below the innermost.
+        self._bases.sort(key=lambda b: -len(b[0]))
+
+    def __call__(self, path: str | None) -> str:
+        if not path:
+            return path or ""
+        for base, prefix in self._bases:
+            if path.startswith(base):
+                return prefix + path[len(base) :]
+            if path == base[:-1]:
+                return prefix.rstrip(os.sep) or "."
+        return path
+
+    def in_text(self, text: str) -> str:
+        """A sentence with the paths in it shown as `__call__` shows them."""
+        for base, prefix in self._bases:
+            text = text.replace(base, prefix)
+        return text
+
+    def note(self) -> str | None:
+        """The line that says what the paths are relative to, None when they are whole."""
+        if not self._bases:
+            return None
+        if len(self._bases) == 1 and not self._bases[0][1]:
+            return f"paths relative to {self.roots[0]}"
+        each = ", ".join(f"{p}... = {b}..." for b, p in sorted(self._bases))
+        return f"paths relative to their root: {each}"
+
+    def say(self) -> None:
+        """Print `note` (before the first table of a command)."""
+        line = self.note()
+        if line:
+            console.print(line, style="dim", highlight=False, markup=False, soft_wrap=True)
+
+
+def _with_sep(folder: str) -> str:
+    return folder.rstrip(os.sep) + os.sep
 
 
 def interactive(args: argparse.Namespace) -> bool:

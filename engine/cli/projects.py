@@ -11,6 +11,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from mediaopt.engine.cli.output import (
+    PathNames,
     add_catalog_option,
     add_json_option,
     console,
@@ -77,18 +78,33 @@ def show_projects(report: ProjectsReport) -> None:
     """Print projects for a person (the demo calls this too)."""
     from rich.text import Text  # a styled cell: string cells are plain text
 
-    t = table("project", "kind", "files", "bytes", "first", "last activity", "status", "unresolved")
+    names = PathNames(report.roots)
+    names.say()
+    # Unresolved references go with the status, not in a column of their own: eight
+    # columns leave a path no room on an 80-column terminal.
+    t = table(
+        "project",
+        "kind",
+        "files",
+        "bytes",
+        "first",
+        "last",
+        "status",
+        paths=["project"],
+        text=["status"],
+    )
     for p in report.projects:
-        status = Text("unreadable", style="red") if p.errors else p.status
+        status = Text("unreadable", style="red") if p.errors else Text(p.status)
+        if p.unresolved:
+            status.append(f", {p.unresolved} unresolved")
         t.add_row(
-            p.path,
+            names(p.path),
             p.kind,
             str(p.files),
             human_bytes(p.bytes),
             _date(p.first_modified),
             _date(p.last_activity),
             status,
-            str(p.unresolved),
         )
     console.print(t)
     if report.restricted_to:
@@ -117,4 +133,4 @@ def show_production(analysis: ProductionAnalysis) -> None:
     console.print("\n[bold]Orphans[/bold]", markup=True)
     show_orphans(analysis.orphans)
     console.print("\n[bold]Lineage[/bold]", markup=True)
-    show_lineage(analysis.lineage)
+    show_lineage(analysis.lineage, analysis.orphans.roots)

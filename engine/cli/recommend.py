@@ -16,6 +16,7 @@ from pathlib import Path
 import msgspec
 
 from mediaopt.engine.cli.output import (
+    PathNames,
     add_catalog_option,
     add_json_option,
     console,
@@ -108,10 +109,13 @@ def _read_what_if(path: str) -> Recommendation:
 
 def show_plan(plan: Plan, limit: int = 40) -> None:
     """Print a plan for a person (the demo calls this too)."""
-    t = table("id", "action", "risk", "bytes", "what", title="Savings plan")
+    names = PathNames(plan.roots)
+    names.say()
+    t = table("id", "action", "risk", "bytes", "what", title="Savings plan", text=["what"])
     for action in plan.actions[:limit]:
         kind = f"{action.kind}" + (" (estimate)" if action.estimate_only else "")
-        t.add_row(action.id, kind, str(action.risk), human_bytes(action.bytes), action.title)
+        what = names.in_text(action.title)
+        t.add_row(action.id, kind, str(action.risk), human_bytes(action.bytes), what)
     console.print(t)
     if len(plan.actions) > limit:
         console.print(f"... and {len(plan.actions) - limit} more lines", highlight=False)

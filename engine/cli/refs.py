@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from mediaopt.engine.cli.output import (
+    PathNames,
     add_catalog_option,
     add_json_option,
     console,
@@ -159,31 +160,45 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def _index(args: argparse.Namespace) -> CatalogIndex:
+def _index(args: argparse.Namespace) -> tuple[CatalogIndex, list[str]]:
+    """The catalog's index and its roots (none without a catalog)."""
     from mediaopt.engine.catalog import Catalog, catalog_exists
     from mediaopt.engine.refs.index import CatalogIndex
 
     # Only an existing catalog is consulted: `refs` must not create one as a side effect.
     if not catalog_exists(args.catalog):
-        return CatalogIndex([])
+        return CatalogIndex([]), []
     with Catalog(args.catalog) as catalog:
-        return CatalogIndex.from_catalog(catalog)
+        return CatalogIndex.from_catalog(catalog), catalog.roots()
 
 
 def run(args: argparse.Namespace) -> list[RefsReport]:
     path_map = path_map_from(args)
-    index = _index(args)
+    index, roots = _index(args)
     reports = [report(path, index, path_map) for path in args.projects]
     if args.json:
         print_json_lines(reports)
     else:
+        names = PathNames(roots)
+        names.say()
         for one in reports:
-            _print(one)
+            _print(one, names)
     return reports
 
 
-def _print(one: RefsReport) -> None:
-    t = table("status", "role", "target", "path", "frames", "owner", "where", title=one.path)
+def _print(one: RefsReport, names: PathNames) -> None:
+    t = table(
+        "status",
+        "role",
+        "target",
+        "path",
+        "frames",
+        "owner",
+        "where",
+        title=names(one.path),
+        paths=["path"],
+        text=["owner", "where"],
+    )
     for resolved in one.references:
         ref = resolved.reference
         frames = f"{ref.frames[0]}-{ref.frames[1]}" if ref.frames else ""
@@ -191,7 +206,7 @@ def _print(one: RefsReport) -> None:
             str(resolved.status),
             ref.role,
             str(ref.target),
-            ref.path or ref.name or "",
+            names(ref.path) or ref.name or "",
             frames,
             f"{ref.owner or ''} {ref.name or ''}".strip(),
             ref.location or "",

@@ -156,7 +156,7 @@ def show_declared(output: DeclaredOutput) -> None:
     )
     if output.unresolvable:
         console.print(f"  unresolvable: {output.unresolvable}", style="yellow", highlight=False)
-    t = table("setting", "declared", "rendered")
+    t = table("setting", "declared", "rendered", text=["declared", "rendered"])
     for key in ("format", "compression", "pixel_type", "channels", "resolution"):
         declared, rendered = output.declared_as.get(key, ""), output.rendered.get(key, "")
         if declared or rendered:
@@ -213,6 +213,7 @@ def show_analysis(report: RenderAnalysis) -> None:
         "B/pixel",
         "per 1000 frames",
         title="By setting",
+        text=["format", "compression", "pixels"],
     )
     for g in report.groups:
         t.add_row(
@@ -239,7 +240,15 @@ def show_analysis(report: RenderAnalysis) -> None:
             )
     for label, rows in (("show", report.by_show), ("job", report.by_job), ("user", report.by_user)):
         if rows and not (len(rows) == 1 and rows[0].key == "(unknown)"):
-            t = table(label, "renders", "frames", "bytes", "per 1000 frames", title=f"By {label}")
+            t = table(
+                label,
+                "renders",
+                "frames",
+                "bytes",
+                "per 1000 frames",
+                title=f"By {label}",
+                text=[label],
+            )
             for r in rows[:15]:
                 t.add_row(
                     r.key,
@@ -275,6 +284,7 @@ def show_recommendation(result: Recommendation) -> None:
         "ok",
         "front",
         title=f"What-if on frames {result.sampled_frames}",
+        text=["candidate", "quality"],
     )
     for c in result.candidates:
         quality = "bit-exact" if c.lossless else f"{c.psnr_db} dB, SSIM {c.ssim}"

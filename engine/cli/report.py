@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from mediaopt.engine.cli.analyse import add_analysis_options, analyse_from, exit_status
+from mediaopt.engine.cli.analyse import add_analysis_options, analyse_and_plan_from, exit_status
 from mediaopt.engine.cli.output import add_json_option, console, print_json
 
 
@@ -31,23 +31,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from mediaopt.engine.cli.output import open_catalog
-    from mediaopt.engine.cli.project_options import settings_from
-    from mediaopt.engine.recommend import recommend
     from mediaopt.engine.report import production_report, storage_report
     from mediaopt.engine.report.data import storage_data
 
     if args.under:
         args.roots = [*args.roots, args.under]
-    record = analyse_from(args)
+    # One read of the projects for the record and the plan; the plan is shown, not
+    # applied, so its files are not read whole for hashes (`mediaopt recommend -o` is).
+    record, plan = analyse_and_plan_from(args)
     with open_catalog(args) as catalog:
-        plan = recommend(
-            catalog,
-            record.roots,
-            settings=settings_from(args),
-            projects=args.project or None,
-            what_if=[record.render_what_if] if record.render_what_if else [],
-            near=args.near,
-        )
         if args.json:
             data = storage_data(record, catalog, plan)
             print_json(production_report(record, title=args.title, data=data))

@@ -8,6 +8,7 @@ import msgspec
 
 from mediaopt.engine.catalog import StatsRow
 from mediaopt.engine.cli.output import (
+    PathNames,
     add_catalog_option,
     add_json_option,
     console,
@@ -41,6 +42,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         rows = catalog.stats(args.by, under=args.under)
+        roots = [args.under] if args.under else catalog.roots()
     report = StatsReport(
         by=args.by,
         rows=rows,
@@ -50,9 +52,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report)
         return 0
-    t = table(args.by, "files", "bytes")
+    folders = args.by == "folder"
+    names = PathNames(roots if folders else [])
+    names.say()
+    t = table(args.by, "files", "bytes", paths=[args.by] if folders else [])
     for row in rows:
-        t.add_row(row.key, str(row.files), human_bytes(row.bytes))
+        t.add_row(names(row.key), str(row.files), human_bytes(row.bytes))
     from rich.text import Text  # a styled cell: string cells are plain text
 
     t.add_row(Text("total", style="bold"), str(report.total_files), human_bytes(report.total_bytes))

@@ -34,8 +34,9 @@ def infer_edges(entries: Iterable[Entry]) -> Iterator[LineageEdge]:
     versions: dict[str, list[tuple[tuple[int, ...], str]]] = defaultdict(list)
     reels: Counter[str] = Counter()
     for entry in _related(entries):
-        if _is_proxy(entry):
-            proxies.append((_PROXY_MARK.sub("", stem(entry.path)), entry))
+        name = stem(entry.path)
+        if _is_proxy(entry, name):
+            proxies.append((_PROXY_MARK.sub("", name), entry))
         numbers = tuple(int(m.group(2)) for m in _VERSION.finditer(entry.path))
         if numbers:
             versions[_VERSION.sub(r"\1#", entry.path)].append((numbers, entry.path))
@@ -48,7 +49,7 @@ def infer_edges(entries: Iterable[Entry]) -> Iterator[LineageEdge]:
     by_reel: dict[str, list[Entry]] = defaultdict(list)
     for entry in _related(entries):
         name = stem(entry.path) if entry.kind in _PICTURE else None
-        if name in wanted and not _is_proxy(entry):
+        if name in wanted and not _is_proxy(entry, name):
             originals[name].append(entry)
         if _has_take(entry) and 2 <= reels[entry.reel.casefold()] <= _MAX_REEL_GROUP:
             by_reel[entry.reel.casefold()].append(entry)
@@ -70,9 +71,10 @@ def _has_take(entry: Entry) -> bool:
     return bool(entry.reel and entry.start_timecode and entry.kind in _PICTURE)
 
 
-def _is_proxy(entry: Entry) -> bool:
+def _is_proxy(entry: Entry, name: str) -> bool:
+    """Whether the entry, whose stem is `name`, is named or filed as a proxy."""
     folders = entry.path.casefold().split("/")[:-1]
-    return bool(_PROXY_MARK.search(stem(entry.path))) or any(f in _PROXY_FOLDERS for f in folders)
+    return bool(_PROXY_MARK.search(name)) or any(f in _PROXY_FOLDERS for f in folders)
 
 
 def _proxy_edges(
@@ -117,9 +119,11 @@ def _reel_edges(by_reel: dict[str, list[Entry]]) -> Iterator[LineageEdge]:
         if len(members) < 2 or len(members) > _MAX_REEL_GROUP:
             continue
         members.sort(key=lambda e: -_width(e))
+        spans = {id(e): _span(e) for e in members}  # once per clip, not once per pair
         for i, big in enumerate(members):
             for small in members[i + 1 :]:
-                if not _overlap(big, small) or _format(big) == _format(small):
+                overlap = _overlap(spans[id(big)], spans[id(small)])
+                if not overlap or _format(big) == _format(small):
                     continue
                 proxy = _width(small) * 2 <= _width(big)
                 yield LineageEdge(
@@ -156,8 +160,7 @@ def _span(entry: Entry) -> tuple[float, float] | None:
     return start, start + (entry.duration_s or 0.0)
 
 
-def _overlap(a: Entry, b: Entry) -> bool:
-    sa, sb = _span(a), _span(b)
+def _overlap(sa: tuple[float, float] | None, sb: tuple[float, float] | None) -> bool:
     return sa is not None and sb is not None and sa[0] <= sb[1] and sb[0] <= sa[1]
 
 

@@ -29,6 +29,7 @@ from mediaopt.engine.production.record import (
 )
 from mediaopt.engine.progress import NullProgress, Progress
 from mediaopt.engine.refs.config import Settings
+from mediaopt.engine.refs.projects import Session
 
 __all__ = ["AnalysisOptions", "ProductionRecord", "analyse", "production_roots"]
 
@@ -51,17 +52,22 @@ def analyse(
     projects: list[str] | None = None,
     progress: Progress | None = None,
     now: float | None = None,
+    session: Session | None = None,
 ) -> ProductionRecord:
     """Analyse the production under `roots` (already scanned into `catalog`; by default
     the roots the catalog scanned). A part that fails is reported in `problems` and the
-    others still run."""
+    others still run. A `session` from `production_session` over these roots (outermost,
+    see `outermost`) with the same projects and settings is used instead of reading the
+    projects again: what a caller that plans too (`recommend(session=...)`) passes."""
     options = options or AnalysisOptions()
     settings = settings or Settings()
     progress = progress or NullProgress()
     roots = outermost([os.path.abspath(r) for r in (roots or production_roots(catalog))])
     problems: list[str] = []
     progress.phase("projects, orphans and lineage")
-    production = analyse_production(catalog, roots, projects=projects, settings=settings, now=now)
+    production = analyse_production(
+        catalog, roots, projects=projects, settings=settings, now=now, session=session
+    )
     progress.phase("duplicates")
     duplicates = _attempt(
         "duplicates",

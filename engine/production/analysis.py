@@ -15,6 +15,7 @@ from mediaopt.engine.projects.summary import summarise_projects
 from mediaopt.engine.refs.config import DEFAULT_DORMANT_DAYS, DEFAULT_GRACE_DAYS, Settings
 from mediaopt.engine.refs.index import CatalogIndex
 from mediaopt.engine.refs.pathmap import PathMap
+from mediaopt.engine.refs.projects import Session
 
 
 class ProductionAnalysis(msgspec.Struct, kw_only=True):
@@ -23,6 +24,31 @@ class ProductionAnalysis(msgspec.Struct, kw_only=True):
     projects: ProjectsReport
     orphans: OrphanReport
     lineage: LineageReport
+
+
+def production_session(
+    catalog: Catalog | CatalogIndex,
+    roots: list[str],
+    *,
+    projects: list[str] | None = None,
+    settings: Settings | None = None,
+    path_map: list[str] | None = None,
+    now: float | None = None,
+    only_projects: bool = False,
+) -> Session:
+    """The session `analyse_production` reads the production through: open it once and
+    hand it to both `analyse_production` and `recommend` (engine.recommend) when a
+    command wants the record and the plan, so the projects are read once."""
+    settings = settings or Settings()
+    return open_session(
+        catalog,
+        roots,
+        projects=projects,
+        path_map=PathMap.parse([*settings.path_map, *(path_map or [])]),
+        dormant_days=settings.dormant_days,
+        now=now,
+        only_projects=only_projects,
+    )
 
 
 def analyse_production(
@@ -34,19 +60,22 @@ def analyse_production(
     path_map: list[str] | None = None,
     now: float | None = None,
     only_projects: bool = False,
+    session: Session | None = None,
 ) -> ProductionAnalysis:
     """Projects, orphans and lineage under `roots` (already scanned into `catalog`).
-    `path_map` rules (`written=local`) add to those in `settings`."""
+    `path_map` rules (`written=local`) add to those in `settings`. A `session` from
+    `production_session` (same arguments) is used instead of opening one."""
     settings = settings or Settings()
-    session = open_session(
-        catalog,
-        roots,
-        projects=projects,
-        path_map=PathMap.parse([*settings.path_map, *(path_map or [])]),
-        dormant_days=settings.dormant_days,
-        now=now,
-        only_projects=only_projects,
-    )
+    if session is None:
+        session = production_session(
+            catalog,
+            roots,
+            projects=projects,
+            settings=settings,
+            path_map=path_map,
+            now=now,
+            only_projects=only_projects,
+        )
     return ProductionAnalysis(
         projects=summarise_projects(
             session, conventions=settings.conventions, dormant_days=settings.dormant_days

@@ -19,8 +19,16 @@ _Use = tuple[str, tuple[int, int] | None, tuple[float, float] | None]
 
 
 def trims(
-    session: Session, claimed: set[str], need: dict[str, str], handles: int, read_at: float
+    session: Session,
+    claimed: set[str],
+    need: dict[str, str],
+    handles: int,
+    read_at: float,
+    *,
+    hashes: bool = True,
 ) -> list[Action]:
+    """Trims of sequences to the frames projects use (plus `handles`), and estimates for
+    movies; `hashes` as in `recommend`."""
     uses: dict[str, list[_Use]] = defaultdict(list)
     _MTIMES.clear()
     _MTIMES.update({rp.project.path: rp.mtime for rp in session.projects})
@@ -34,7 +42,7 @@ def trims(
         if entry is None or asset in claimed or asset not in need:
             continue
         if entry.sequence is not None:
-            action = _sequence_trim(entry, used, handles, read_at)
+            action = _sequence_trim(entry, used, handles, read_at, hashes)
         elif entry.kind == "video":
             action = _movie_estimate(entry, used, handles, read_at)
         else:
@@ -45,7 +53,9 @@ def trims(
     return actions
 
 
-def _sequence_trim(entry: Entry, used: list[_Use], handles: int, read_at: float) -> Action | None:
+def _sequence_trim(
+    entry: Entry, used: list[_Use], handles: int, read_at: float, hashes: bool = True
+) -> Action | None:
     if any(frames is None for _, frames, _ in used):
         return None  # some project uses the whole sequence
     seq = entry.sequence
@@ -63,7 +73,7 @@ def _sequence_trim(entry: Entry, used: list[_Use], handles: int, read_at: float)
     files = []
     for frame in drop:
         number = f"{frame:0{seq.padding}d}" if frame >= 0 else f"-{-frame:0{seq.padding}d}"
-        f = planned_file(f"{head}{number}{tail}", asset=entry.path, hashed=True)
+        f = planned_file(f"{head}{number}{tail}", asset=entry.path, hashed=hashes)
         if f is not None:
             files.append(f)
     if not files:

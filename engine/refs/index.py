@@ -20,6 +20,11 @@ from mediaopt.engine.catalog import Catalog
 from mediaopt.engine.model import notation
 
 _TRAILING_FRAME = re.compile(r"^(.*?[._-]?)(-?\d+)(\.[^./]+)$")
+# The same, tried on the file name only: a frame number and extension hold no `/`, so the
+# match lies in the name, and the lazy head need not walk the folders (5 us a path, 1 us
+# on the name; every cataloged path is asked once or twice per analysis). A name holding
+# a newline, which `.` does not cross, takes the whole-path way.
+_TRAILING_FRAME_IN_NAME = re.compile(r"(.*?[._-]?)(-?\d+)(\.[^./]+)$")
 _SEPARATORS = "._- "
 
 
@@ -107,10 +112,18 @@ def sequence_key(pattern: str) -> tuple[str, str, int | None] | None:
 
 def frame_of(path: str) -> tuple[str, str, int, int] | None:
     """(head, tail, frame, digits) when a file name ends in a frame number."""
-    match = _TRAILING_FRAME.match(path)
-    if not match or "/" in match.group(3):
-        return None
-    head, digits, tail = match.groups()
+    if "\n" in path:
+        match = _TRAILING_FRAME.match(path)
+        if not match or "/" in match.group(3):
+            return None
+        head, digits, tail = match.groups()
+    else:
+        name_at = path.rfind("/") + 1
+        match = _TRAILING_FRAME_IN_NAME.match(path, name_at)
+        if not match:
+            return None
+        head, digits, tail = match.groups()
+        head = path[:name_at] + head
     return head, tail, int(digits), len(digits.lstrip("-"))
 
 

@@ -156,7 +156,10 @@ def _r2(y: np.ndarray, factors: list[list[str]], total: float) -> float:
     for values in factors:
         levels = sorted(set(values))[1:]
         if levels:
-            parts.append(np.array([[v == lv for lv in levels] for v in values], dtype=float))
+            # Compared in NumPy: tens of thousands of renders times their levels, each
+            # comparison a Python call, took seconds of a production report.
+            one_hot = np.array(values, dtype=object)[:, None] == np.array(levels, dtype=object)
+            parts.append(one_hot.astype(float))
     x = np.hstack(parts)
     coef, *_ = np.linalg.lstsq(x, y, rcond=None)
     residual = float(((y - x @ coef) ** 2).sum())
