@@ -147,6 +147,15 @@ def _blocked(action: Action, new_failures: list[str], confirm: bool) -> str | No
         return "estimate only: a person acts on it"
     if action.kind is ActionKind.DELETE and action.risk is not Risk.SAFE and not confirm:
         return f"a {action.risk} delete: give --confirm-destructive to carry it out"
+    if action.kind in (ActionKind.DELETE, ActionKind.DEDUPE) and any(
+        f.xxh128 is None for f in action.files
+    ):
+        # Size, mtime and inode miss a file rewritten in place within a second; only the
+        # hash taken at plan time proves it is what the plan saw.
+        return (
+            "the plan holds no content hash of what this removes (a plan made for reading, "
+            "as the report's): make one with `mediaopt recommend -o plan.json`"
+        )
     if action.kind is not ActionKind.DEDUPE and new_failures:
         return "a project cannot be read now, so what it uses is unknown"
     return None

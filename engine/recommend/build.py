@@ -76,8 +76,8 @@ def recommend(
     `hashes` records the content hash of every file a delete or dedupe would remove, for
     `apply` to check nothing changed: it reads those files whole (terabytes of superseded
     renders, on a real production). A plan only shown (the report) passes False: its
-    files carry no hash, and `apply` could then check only size, mtime and inode, so
-    such a plan is for reading, never for `apply`. `session` and `orphans`, from an analysis of
+    files carry no hash, and `apply` refuses its deletes and dedupes (size, mtime and
+    inode alone miss a file rewritten in place). `session` and `orphans`, from an analysis of
     the same roots and settings just made (`production_session`), are used as they are
     instead of reading the projects again."""
     settings = settings or Settings()

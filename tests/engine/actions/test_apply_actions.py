@@ -254,3 +254,34 @@ def test_apply_cli_dry_run_then_execute(planned, capsys):
     assert main(["undo", journal, "--json"]) == 0
     assert msgspec.json.decode(capsys.readouterr().out)["restored"]
     assert snapshot(planned.production.roots) == planned.before
+
+
+def test_a_plan_made_for_reading_removes_nothing(planned, tmp_path):
+    """The report's plan skips content hashes to be fast; what it would delete or link
+    could be rewritten in place without its size or time changing, so apply refuses it."""
+    from mediaopt.engine.recommend import recommend
+
+    production = planned.production
+    with Catalog(production.catalog) as catalog:
+        unhashed = recommend(
+            catalog, production.roots, settings=production.settings(), hashes=False
+        )
+        removing = [a for a in unhashed.actions if a.kind in (ActionKind.DELETE, ActionKind.DEDUPE)]
+        assert removing and all(f.xxh128 is None for a in removing for f in a.files)
+        path = tmp_path / "unhashed.json"
+        path.write_bytes(msgspec.json.encode(unhashed))
+        report = apply_plan(
+            unhashed,
+            path,
+            catalog=catalog,
+            execute=True,
+            archive_root=planned.archive,
+            confirm_destructive=True,
+            hardlink=True,
+        )
+    refused = {o.id: o for o in report.actions if o.status == "refused"}
+    assert {a.id for a in removing} <= set(refused)
+    assert all("no content hash" in refused[a.id].note for a in removing)
+    for action in removing:
+        for f in action.files:
+            assert xxh128_file(f.path) == planned.before[f.path][0]
