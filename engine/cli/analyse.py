@@ -91,7 +91,6 @@ def analyse_and_plan_from(args: argparse.Namespace) -> tuple[ProductionRecord, P
 
 def _analysed(args: argparse.Namespace, *, plan: bool) -> tuple[ProductionRecord, Plan | None]:
     from mediaopt.engine.production.analyse import analyse, outermost, production_roots
-    from mediaopt.engine.production.analysis import production_session
 
     options = AnalysisOptions(
         near_duplicates=args.near,
@@ -108,34 +107,17 @@ def _analysed(args: argparse.Namespace, *, plan: bool) -> tuple[ProductionRecord
                 "give --root or run `mediaopt scan` first"
             )
         roots = outermost([os.path.abspath(r) for r in roots])
-        session = None
-        if plan:  # read once, for the record and the plan
-            session = production_session(catalog, roots, projects=projects, settings=settings)
-        record = analyse(
-            catalog,
-            roots,
-            settings,
-            options=options,
-            projects=projects,
-            progress=BarProgress() if interactive(args) else None,
-            session=session,
-        )
-        if not plan:
-            return record, None
-        from mediaopt.engine.recommend import recommend
+        progress = BarProgress() if interactive(args) else None
+        if plan:  # one read of the projects, for the record and the plan
+            from mediaopt.engine.recommend.analysed import analyse_and_plan
 
-        savings = recommend(
-            catalog,
-            record.roots,
-            settings=settings,
-            projects=projects,
-            what_if=[record.render_what_if] if record.render_what_if else [],
-            near=args.near,
-            hashes=False,
-            session=session,
-            orphans=record.orphans,
+            return analyse_and_plan(
+                catalog, roots, settings, options=options, projects=projects, progress=progress
+            )
+        record = analyse(
+            catalog, roots, settings, options=options, projects=projects, progress=progress
         )
-        return record, savings
+        return record, None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -239,23 +239,36 @@ def make_app(catalog: str, *, token: str | None = None, config: str | None = Non
         near: bool,
         grace_days: float | None,
         scope_depth: int | None,
-    ) -> Report:
-        """What `mediaopt report --json` prints: every section of the production record.
-        The analyses that read media beyond headers for minutes (render what-ifs, storage
-        bandwidth measurements) are left to the command line."""
-        from mediaopt.engine.production.analyse import analyse
+        *,
+        page: bool = False,
+    ) -> Report | str:
+        """What `mediaopt report --json` prints (every section of the production record
+        and the page's data, the plan included), or with `page` the HTML page `mediaopt
+        report` writes, charts and all. The analyses that read media beyond headers for
+        minutes (render what-ifs, storage bandwidth measurements) are left to the command
+        line."""
+        import tempfile
+
+        from mediaopt.engine.production.analyse import outermost
         from mediaopt.engine.production.record import AnalysisOptions
-        from mediaopt.engine.report import production_report
+        from mediaopt.engine.recommend.analysed import analyse_and_plan
+        from mediaopt.engine.report import production_report, storage_report
+        from mediaopt.engine.report.data import storage_data
 
         with opened() as cat:
-            record = analyse(
+            roots = _roots(cat, [*(root or []), *([under] if under else [])])
+            record, plan = analyse_and_plan(
                 cat,
-                _roots(cat, [*(root or []), *([under] if under else [])]),
+                outermost(roots),
                 _settings(grace_days, scope_depth),
                 options=AnalysisOptions(near_duplicates=near),
                 projects=_projects(cat, project),
             )
-        return production_report(record)
+            if not page:
+                return production_report(record, data=storage_data(record, cat, plan))
+            with tempfile.TemporaryDirectory(prefix="mediaopt-serve-") as scratch:
+                _, written = storage_report(record, cat, plan, os.path.join(scratch, "r.html"))
+                return written.read_text(encoding="utf-8")
 
     @get("/report", sync_to_thread=True, summary="the report's sections, as records")
     def report(
@@ -266,7 +279,9 @@ def make_app(catalog: str, *, token: str | None = None, config: str | None = Non
         grace_days: GraceDays = None,
         unreadable_scope_depth: ScopeDepth = None,
     ) -> Report:
-        return _production_report(root, under, project, near, grace_days, unreadable_scope_depth)
+        report = _production_report(root, under, project, near, grace_days, unreadable_scope_depth)
+        assert isinstance(report, Report)
+        return report
 
     @get(
         "/report.html",
@@ -282,11 +297,11 @@ def make_app(catalog: str, *, token: str | None = None, config: str | None = Non
         grace_days: GraceDays = None,
         unreadable_scope_depth: ScopeDepth = None,
     ) -> str:
-        from mediaopt.engine.report import render_html
-
-        return render_html(
-            _production_report(root, under, project, near, grace_days, unreadable_scope_depth)
+        page = _production_report(
+            root, under, project, near, grace_days, unreadable_scope_depth, page=True
         )
+        assert isinstance(page, str)
+        return page
 
     return Litestar(
         route_handlers=[
