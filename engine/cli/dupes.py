@@ -26,12 +26,22 @@ if TYPE_CHECKING:
     from mediaopt.engine.model import DupesReport
 
 
+SHOWN = 50
+"""Groups listed by default: a tree of thousands of groups is read through --json or a
+report, and a table that long takes longer to draw than to find."""
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("dupes", help="find duplicate and near-duplicate media", description=__doc__)
     p.add_argument("--near", action="store_true", help="also near-duplicates (re-encodes, ...)")
     p.add_argument("--kind", choices=["image", "video", "audio"])
     p.add_argument("--contact-sheet", metavar="DIR", help="write one comparison PNG per group")
     p.add_argument("--low-impact", action="store_true", help="idle priority, no page cache")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help=f"list every group (by default the {SHOWN} that free the most; --json has all)",
+    )
     add_catalog_option(p)
     add_json_option(p)
     p.set_defaults(run=run)
@@ -57,7 +67,7 @@ def run(args: argparse.Namespace) -> DupesReport:
     if args.json:
         print_json(report)
     else:
-        show(report, roots=roots)
+        show(report, None if args.all else SHOWN, roots=roots)
         if args.contact_sheet:
             console.print(f"Comparison pictures in {args.contact_sheet}", highlight=False)
     return report
@@ -79,7 +89,9 @@ def show(report: DupesReport, limit: int | None = None, roots: Iterable[str] = (
         paths=["copy"],
         text=["relation"],
     )
-    for number, group in enumerate(report.groups[:limit], 1):
+    # The groups that free the most, numbered as in --json and the comparison pictures.
+    numbered = sorted(enumerate(report.groups, 1), key=lambda n: -n[1].reclaimable_bytes)
+    for number, group in numbered[:limit]:
         for k, member in enumerate(group.members):
             t.add_row(
                 f"{number} {group.kind}" if k == 0 else "",
@@ -93,6 +105,12 @@ def show(report: DupesReport, limit: int | None = None, roots: Iterable[str] = (
         f"{len(report.groups)} groups, {human_bytes(report.reclaimable_bytes)} reclaimable",
         highlight=False,
     )
+    if limit is not None and len(report.groups) > limit:
+        console.print(
+            f"listed: the {limit} groups that free the most; --all lists every group, "
+            "--json gives them as a record",
+            highlight=False,
+        )
     for problem in report.problems:
         errors.print(f"  {problem.path}: {problem.reason}", markup=False, highlight=False)
 
