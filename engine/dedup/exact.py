@@ -65,19 +65,23 @@ class ExactFinder:
         self.hashed = 0
         self.hard_links: set[str] = set()
         """Paths seen to share an inode with another path (not reported as copies)."""
+        self._ahead: dict[str, bytes | None] = {}
+        """Whole-content hashes read ahead on threads, by file identity."""
 
     def groups(self, kinds: list[str] | None = None) -> Iterator[DuplicateGroup]:
         self.progress.phase("comparing content")
         copies: set[str] = set()
+        ties: list[list[_Unit]] = []
         for same_size in self.store.same_size_assets(kinds):
             units = self._units(same_size)
-            if len(units) < 2:
-                continue
-            for tied in _split(units, self._partial):
-                for identical in _split(tied, self._full):
-                    group = _group(identical)
-                    copies.update(m.path for m in group.members if m.path != group.keep)
-                    yield group
+            if len(units) >= 2:
+                ties.extend(_split(units, self._partial))
+        self._read_ahead(ties)
+        for tied in ties:
+            for identical in _split(tied, self._full):
+                group = _group(identical)
+                copies.update(m.path for m in group.members if m.path != group.keep)
+                yield group
         if kinds is None or str(AssetKind.SEQUENCE) in kinds:
             yield from self._held_frames(copies)
 
@@ -146,13 +150,38 @@ class ExactFinder:
             digest.update(cached)
         return digest.digest()
 
+    def _read_ahead(self, ties: list[list[_Unit]]) -> None:
+        """Hash every file still tied after the ends compared, on a few threads: reads
+        wait on the disk (or the page cache's copying) with the GIL released, so two
+        files are read at once where one core would idle. Not when asked to be gentle."""
+        if self.low_impact:
+            return
+        files = [
+            (path, identity, size)
+            for tied in ties
+            for unit in tied
+            for path, identity, size in unit.files
+            if self.store.hashes(identity)[1] is None
+        ]
+        if len(files) < 2:
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(min(4, os.cpu_count() or 1)) as pool:
+            digests = pool.map(lambda f: self._read(f[0], f[2], whole=True), files)
+            for (_, identity, _), digest in zip(files, digests, strict=True):
+                self._ahead[identity] = digest  # None: unreadable, its problem noted once
+
     def _full(self, unit: _Unit) -> bytes | None:
         digest = xxhash.xxh3_128()
         read_any = False
         for path, identity, size in unit.files:
             partial, cached = self.store.hashes(identity)
             if cached is None:
-                cached = self._read(path, size, whole=True)
+                if identity in self._ahead:
+                    cached = self._ahead.pop(identity)
+                else:
+                    cached = self._read(path, size, whole=True)
                 if cached is None:
                     return None
                 read_any = True
