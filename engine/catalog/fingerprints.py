@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import msgspec
 
 from mediaopt.engine.catalog.backend import Connection
+from mediaopt.engine.catalog.transaction import Transaction
 from mediaopt.engine.model import Asset
 
 _asset = msgspec.json.Decoder(Asset).decode
@@ -36,12 +37,20 @@ class Fingerprints:
 
     def put_hashes(self, identity: str, size: int, partial: bytes, full: bytes | None) -> None:
         """Store the hashes; a None `full` keeps a full hash stored earlier."""
-        self._conn.execute(
+        self.put_many_hashes([(identity, size, partial, full)])
+
+    def put_many_hashes(self, rows: list[tuple[str, int, bytes, bytes | None]]) -> None:
+        """`put_hashes` for many files in one transaction (one commit, not one a file)."""
+        sql = (
             'INSERT INTO content_hashes (identity, size, partial, "full") VALUES (?, ?, ?, ?)'
             " ON CONFLICT(identity) DO UPDATE SET partial = excluded.partial,"
-            ' "full" = coalesce(excluded."full", content_hashes."full")',
-            (identity, size, partial, full),
+            ' "full" = coalesce(excluded."full", content_hashes."full")'
         )
+        if len(rows) == 1:
+            self._conn.execute(sql, rows[0])
+            return
+        with Transaction(self._conn):
+            self._conn.executemany(sql, rows)
 
     # -- near --------------------------------------------------------------------------
 
