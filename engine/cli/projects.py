@@ -93,6 +93,8 @@ def show_projects(report: ProjectsReport) -> None:
         paths=["project"],
         text=["status"],
     )
+    # "active, 12 unresolved" wraps after the state: the width goes to the path.
+    t.columns[-1].max_width = 11
     for p in report.projects:
         status = Text("unreadable", style="red") if p.errors else Text(p.status)
         if p.unresolved:
