@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import msgspec
 from litestar import Litestar, MediaType, Request, Response, get
@@ -33,6 +33,9 @@ from mediaopt.engine.model import (
 )
 from mediaopt.engine.refs.config import Settings
 from mediaopt.engine.report.model import Report
+
+if TYPE_CHECKING:
+    from mediaopt.engine.production.record import ProductionRecord
 
 _BIG = 2**62
 """Bounds for integer queries: SQLite integers are 64-bit; past that is a bad query."""
@@ -232,43 +235,29 @@ def make_app(catalog: str, *, token: str | None = None, config: str | None = Non
                 handles=handles,
             )
 
-    def _production_report(
+    def _record_and_plan(
+        cat: Catalog,
         root: list[str] | None,
         under: str | None,
         project: list[str] | None,
         near: bool,
         grace_days: float | None,
         scope_depth: int | None,
-        *,
-        page: bool = False,
-    ) -> Report | str:
-        """What `mediaopt report --json` prints (every section of the production record
-        and the page's data, the plan included), or with `page` the HTML page `mediaopt
-        report` writes, charts and all. The analyses that read media beyond headers for
-        minutes (render what-ifs, storage bandwidth measurements) are left to the command
-        line."""
-        import tempfile
-
+    ) -> tuple[ProductionRecord, Plan]:
+        """What `mediaopt report` is built from: the production record and its plan from
+        one read of the projects. The analyses that read media beyond headers for minutes
+        (render what-ifs, storage bandwidth measurements) are left to the command line."""
         from mediaopt.engine.production.analyse import outermost
         from mediaopt.engine.production.record import AnalysisOptions
         from mediaopt.engine.recommend.analysed import analyse_and_plan
-        from mediaopt.engine.report import production_report, storage_report
-        from mediaopt.engine.report.data import storage_data
 
-        with opened() as cat:
-            roots = _roots(cat, [*(root or []), *([under] if under else [])])
-            record, plan = analyse_and_plan(
-                cat,
-                outermost(roots),
-                _settings(grace_days, scope_depth),
-                options=AnalysisOptions(near_duplicates=near),
-                projects=_projects(cat, project),
-            )
-            if not page:
-                return production_report(record, data=storage_data(record, cat, plan))
-            with tempfile.TemporaryDirectory(prefix="mediaopt-serve-") as scratch:
-                _, written = storage_report(record, cat, plan, os.path.join(scratch, "r.html"))
-                return written.read_text(encoding="utf-8")
+        return analyse_and_plan(
+            cat,
+            outermost(_roots(cat, [*(root or []), *([under] if under else [])])),
+            _settings(grace_days, scope_depth),
+            options=AnalysisOptions(near_duplicates=near),
+            projects=_projects(cat, project),
+        )
 
     @get("/report", sync_to_thread=True, summary="the report's sections, as records")
     def report(
@@ -279,9 +268,16 @@ def make_app(catalog: str, *, token: str | None = None, config: str | None = Non
         grace_days: GraceDays = None,
         unreadable_scope_depth: ScopeDepth = None,
     ) -> Report:
-        report = _production_report(root, under, project, near, grace_days, unreadable_scope_depth)
-        assert isinstance(report, Report)
-        return report
+        """What `mediaopt report --json` prints: every section of the production record
+        and the page's data, the plan included."""
+        from mediaopt.engine.report import production_report
+        from mediaopt.engine.report.data import storage_data
+
+        with opened() as cat:
+            record, plan = _record_and_plan(
+                cat, root, under, project, near, grace_days, unreadable_scope_depth
+            )
+            return production_report(record, data=storage_data(record, cat, plan))
 
     @get(
         "/report.html",
@@ -297,11 +293,17 @@ def make_app(catalog: str, *, token: str | None = None, config: str | None = Non
         grace_days: GraceDays = None,
         unreadable_scope_depth: ScopeDepth = None,
     ) -> str:
-        page = _production_report(
-            root, under, project, near, grace_days, unreadable_scope_depth, page=True
-        )
-        assert isinstance(page, str)
-        return page
+        """The page `mediaopt report` writes, charts and all."""
+        import tempfile
+
+        from mediaopt.engine.report import storage_report
+
+        with opened() as cat, tempfile.TemporaryDirectory(prefix="mediaopt-serve-") as scratch:
+            record, plan = _record_and_plan(
+                cat, root, under, project, near, grace_days, unreadable_scope_depth
+            )
+            _, written = storage_report(record, cat, plan, os.path.join(scratch, "r.html"))
+            return written.read_text(encoding="utf-8")
 
     return Litestar(
         route_handlers=[
