@@ -17,7 +17,8 @@ or analysis leaves them (one read of each file's index, ever: benchmarks/bandwid
 measures that first read); the files here are holes, with no index to read.
 
 Chromium is Debian's (/usr/bin/chromium), driven by Playwright's Python package (a dev
-dependency) with the flags below and an empty profile per run; no browser is downloaded.
+dependency) through the browser tests' launcher (fixtures/browser.py: its flags, an empty
+profile per run, offline); no browser is downloaded.
 `--profile` prints where the report command spends its time (cProfile, top 25).
 """
 
@@ -45,17 +46,6 @@ from mediaopt.engine.model import Asset, AssetKind, AssetStatus, FrameSequence, 
 DAY = 86400.0
 SHOWS = 10
 FRAMES = 24
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 _CAMERA = [
     Stream(
@@ -417,40 +407,25 @@ def run_report(catalog_path: str, output: str, profile: bool) -> float:
 
 def load_seconds(page_path: str, runs: int = 3) -> list[float]:
     """Seconds from navigation to the load event, in a fresh headless Chromium with an
-    empty profile each run (no cache carried over)."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sys.exit("needs Playwright's Python package (uv sync installs the dev dependencies)")
-    if not os.path.exists(CHROMIUM):
-        sys.exit(f"needs {CHROMIUM} (Debian: apt-get install chromium)")
-    url = Path(page_path).resolve().as_uri()
+    empty profile each run (no cache carried over): the browser tests' own launcher."""
+    from mediaopt.fixtures.browser import browser, open_page, unavailable_reason
+
+    why = unavailable_reason()
+    if why:
+        sys.exit(f"needs a browser: {why}")
     found = []
-    with sync_playwright() as pw:
-        for _ in range(runs):
-            with tempfile.TemporaryDirectory(prefix="mediaopt-chromium-") as profile:
-                browser = pw.chromium.launch_persistent_context(
-                    profile,
-                    executable_path=CHROMIUM,
-                    headless=True,
-                    args=CHROMIUM_FLAGS,
-                )
-                try:
-                    page = browser.new_page()
-                    errors: list[str] = []
-                    page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
-                    started = time.perf_counter()
-                    page.goto(url, wait_until="load", timeout=120_000)
-                    outside = time.perf_counter() - started
-                    timing = page.evaluate(
-                        "() => { const n = performance.getEntriesByType('navigation')[0];"
-                        " return n ? n.loadEventEnd - n.startTime : null; }"
-                    )
-                    found.append(timing / 1000 if timing else outside)
-                    if errors:
-                        print(f"page errors: {errors[:3]}")
-                finally:
-                    browser.close()
+    for _ in range(runs):
+        with browser() as context:
+            started = time.perf_counter()
+            page = open_page(context, page_path, timeout_ms=120_000)
+            outside = time.perf_counter() - started
+            timing = page.page.evaluate(
+                "() => { const n = performance.getEntriesByType('navigation')[0];"
+                " return n ? n.loadEventEnd - n.startTime : null; }"
+            )
+            found.append(timing / 1000 if timing else outside)
+            if page.errors:
+                print(f"page errors: {page.errors[:3]}")
     return found
 
 
