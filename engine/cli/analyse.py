@@ -21,7 +21,11 @@ from mediaopt.engine.cli.output import (
     open_catalog,
     print_json,
 )
-from mediaopt.engine.cli.project_options import add_project_options, settings_from
+from mediaopt.engine.cli.project_options import (
+    add_project_options,
+    add_scope_depth_option,
+    settings_from,
+)
 from mediaopt.engine.production.record import AnalysisOptions, ProductionRecord
 
 if TYPE_CHECKING:
@@ -49,13 +53,7 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
         help="a folder of the production (repeatable; default: the roots the catalog scanned)",
     )
     p.add_argument("--grace-days", type=float, metavar="N", help="recent files are never orphans")
-    p.add_argument(
-        "--unreadable-scope-depth",
-        type=int,
-        metavar="N",
-        help="an unreadable project puts in doubt the first N folders under its root "
-        "(default: all the roots)",
-    )
+    add_scope_depth_option(p)
     p.add_argument(
         "--near",
         action="store_true",

@@ -24,7 +24,12 @@ from mediaopt.engine.cli.output import (
     show_problems,
     table,
 )
-from mediaopt.engine.cli.project_options import add_project_options, roots_from, settings_from
+from mediaopt.engine.cli.project_options import (
+    add_project_options,
+    add_scope_depth_option,
+    roots_from,
+    settings_from,
+)
 
 if TYPE_CHECKING:
     from mediaopt.engine.model import OrphanReport
@@ -44,13 +49,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--grace-days", type=float, metavar="N", help="never call files changed since (14)"
     )
-    p.add_argument(
-        "--unreadable-scope-depth",
-        type=int,
-        metavar="N",
-        help="an unreadable project puts in doubt the first N folders under its root "
-        "(default: all the roots)",
-    )
+    add_scope_depth_option(p)
     add_project_options(p)
     add_catalog_option(p)
     add_json_option(p)

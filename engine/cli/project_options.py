@@ -35,6 +35,18 @@ def add_project_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dormant-days", type=float, metavar="N", help="idle days before dormant")
 
 
+def add_scope_depth_option(p: argparse.ArgumentParser) -> None:
+    """`--unreadable-scope-depth`: for every command whose verdict an unreadable project
+    puts in doubt (orphans, the plan, the analysis and its report)."""
+    p.add_argument(
+        "--unreadable-scope-depth",
+        type=int,
+        metavar="N",
+        help="an unreadable project puts in doubt the first N folders under its root "
+        "(default: all the roots)",
+    )
+
+
 def add_path_map_options(p: argparse.ArgumentParser) -> None:
     """`--map` and `--config`: what every command that resolves references takes, so a
     reference resolves the same way in each (see engine/refs/resolve.py)."""

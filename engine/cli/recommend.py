@@ -25,7 +25,11 @@ from mediaopt.engine.cli.output import (
     print_json,
     table,
 )
-from mediaopt.engine.cli.project_options import add_project_options, settings_from
+from mediaopt.engine.cli.project_options import (
+    add_project_options,
+    add_scope_depth_option,
+    settings_from,
+)
 from mediaopt.engine.model import Plan, Recommendation
 
 
@@ -52,13 +56,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-dupes", action="store_true", help="skip duplicate detection")
     p.add_argument("--handles", type=int, default=8, metavar="N", help="frames kept either side")
     p.add_argument("--grace-days", type=float, metavar="N", help="never touch files changed since")
-    p.add_argument(
-        "--unreadable-scope-depth",
-        type=int,
-        metavar="N",
-        help="an unreadable project puts in doubt the first N folders under its root "
-        "(default: all the roots)",
-    )
+    add_scope_depth_option(p)
     add_project_options(p)
     add_catalog_option(p)
     add_json_option(p)
